@@ -1,0 +1,7 @@
+"""``python -m certkit`` runs the ``certkit`` command."""
+
+import sys
+
+from certkit.cli import main
+
+sys.exit(main())
