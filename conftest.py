@@ -1,0 +1,20 @@
+"""Collects every course page (docs/**/*.md) as Sybil tests through docproof."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from docproof import make_sybil
+from docproof.guard import summary_lines
+
+ROOT = Path(__file__).parent
+
+pytest_collect_file = make_sybil(ROOT / "mkdocs.yml").pytest()
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):  # noqa: ARG001
+    if getattr(config.option, "collectonly", False):
+        return
+    terminalreporter.section("docproof: fenced blocks on the course pages")
+    for line in summary_lines(ROOT / "mkdocs.yml"):
+        terminalreporter.write_line(line)

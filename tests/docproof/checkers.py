@@ -1,0 +1,123 @@
+"""Checkers for fences that are not run: each returns None when the block is valid,
+or a one-line reason when it is not."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import tomllib
+import xml.etree.ElementTree as ET
+from collections.abc import Callable
+
+import yaml
+from cryptography import x509
+from cryptography.hazmat.primitives import serialization
+
+Checker = Callable[[str], "str | None"]
+
+
+def check_xml(source: str) -> str | None:
+    text = source.strip()
+    if not text.startswith("<?xml"):
+        # server.xml fragments have several top-level elements: check them inside one root.
+        text = f"<docproof-fragment>{text}</docproof-fragment>"
+    try:
+        ET.fromstring(text)
+    except ET.ParseError as exc:
+        return f"XML is not well-formed: {exc}"
+    return None
+
+
+_PEM = re.compile(r"-----BEGIN ([A-Z0-9 ]+)-----.*?-----END \1-----", re.DOTALL)
+_PEM_LOADERS: dict[str, Callable[[bytes], object]] = {
+    "CERTIFICATE": x509.load_pem_x509_certificate,
+    "CERTIFICATE REQUEST": x509.load_pem_x509_csr,
+    "X509 CRL": x509.load_pem_x509_crl,
+    "PUBLIC KEY": serialization.load_pem_public_key,
+}
+
+
+def check_pem(source: str) -> str | None:
+    blocks = list(_PEM.finditer(source))
+    if not blocks:
+        return "no PEM block (-----BEGIN ...----- / -----END ...-----) in a pem fence"
+    for number, block in enumerate(blocks, 1):
+        kind = block.group(1)
+        if "PRIVATE KEY" in kind:
+            return f"PEM block {number} is a private key: pages never show private keys"
+        loader = _PEM_LOADERS.get(kind)
+        if loader is None:
+            return f"PEM block {number} has type {kind!r}, which docproof cannot check"
+        try:
+            loader(block.group(0).encode("ascii"))
+        except ValueError as exc:
+            return f"PEM block {number} ({kind}) does not load: {exc}"
+    return None
+
+
+def check_json(source: str) -> str | None:
+    try:
+        json.loads(source)
+    except json.JSONDecodeError as exc:
+        return f"JSON does not parse: {exc}"
+    return None
+
+
+def check_yaml(source: str) -> str | None:
+    from docproof.site_config import _Loader
+
+    try:
+        yaml.load(source, Loader=_Loader)  # noqa: S506
+    except yaml.YAMLError as exc:
+        return f"YAML does not parse: {' '.join(str(exc).split())}"
+    return None
+
+
+def check_toml(source: str) -> str | None:
+    try:
+        tomllib.loads(source)
+    except tomllib.TOMLDecodeError as exc:
+        return f"TOML does not parse: {exc}"
+    return None
+
+
+_MERMAID_TYPES = (
+    "sequenceDiagram", "flowchart", "graph", "classDiagram", "stateDiagram", "stateDiagram-v2",
+    "erDiagram", "gantt", "pie", "mindmap", "timeline", "journey", "block-beta", "gitGraph",
+)
+
+
+def check_mermaid(source: str) -> str | None:
+    lines = [line.strip() for line in source.splitlines() if line.strip()]
+    lines = [line for line in lines if not line.startswith("%%")]
+    if not lines:
+        return "empty Mermaid diagram"
+    kind = lines[0].split()[0]
+    if kind not in _MERMAID_TYPES:
+        return f"Mermaid diagram type {kind!r} is not one of {', '.join(_MERMAID_TYPES)}"
+    if len(lines) < 2:
+        return "a Mermaid diagram needs at least one statement after its type"
+    return None
+
+
+def check_shell(source: str) -> str | None:
+    result = subprocess.run(
+        ["bash", "-n"], input=source, capture_output=True, text=True, check=False, timeout=30
+    )
+    if result.returncode:
+        return f"shell syntax error: {' '.join(result.stderr.split())}"
+    return None
+
+
+CHECKERS: dict[str, Checker] = {
+    "xml": check_xml,
+    "pem": check_pem,
+    "json": check_json,
+    "yaml": check_yaml,
+    "toml": check_toml,
+    "mermaid": check_mermaid,
+    "bash": check_shell,
+    "sh": check_shell,
+    "shell": check_shell,
+}
