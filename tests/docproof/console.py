@@ -79,24 +79,40 @@ def environment(scratch: Path) -> dict[str, str]:
     return env
 
 
+def _execute(command: Command, status: int, scratch: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    # "(exit N)" sets $? to the previous command's status, so `echo $?` works as typed.
+    return subprocess.run(
+        ["bash", "-o", "pipefail", "-c", f"(exit {status}); {command.text}"],
+        cwd=scratch,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def replay(source: str, first_line: int, scratch: Path) -> str:
+    """Run the block and return it as it should read: each command followed by its real output."""
+    env = environment(scratch)
+    status = 0
+    out: list[str] = []
+    for command in parse(source, first_line):
+        result = _execute(command, status, scratch, env)
+        status = result.returncode
+        out.append(PROMPT + command.text + "\n" + output.normalise(result.stdout))
+    return "".join(out)
+
+
 def run(source: str, first_line: int, scratch: Path, page: str) -> str | None:
     """Run every command of the block; return a failure text, or None when all agree."""
     commands = parse(source, first_line)
     env = environment(scratch)
     status = 0
     for index, command in enumerate(commands):
-        # "(exit N)" sets $? to the previous command's status, so `echo $?` works as typed.
-        result = subprocess.run(
-            ["bash", "-o", "pipefail", "-c", f"(exit {status}); {command.text}"],
-            cwd=scratch,
-            env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-            timeout=120,
-            check=False,
-        )
+        result = _execute(command, status, scratch, env)
         status = result.returncode
         where = f"{page}:{command.line}"
         expected = "\n".join(command.expected)

@@ -61,10 +61,31 @@ class Block:
     line: int  # 1-based line of the fence (or directive) in the page
     expected: str | None = None
     reason: str = ""
+    # Where the shown output lives in the page (character span of an output fence's body, or of
+    # a console fence's body) and the indentation of its lines: what `regen` rewrites.
+    shown_span: tuple[int, int] | None = None
+    prefix: str = ""
+
+
+#: When not None, evaluators record what blocks really print here (span -> (prefix, text))
+#: instead of comparing; `docproof.regen` uses it to rewrite a page's shown output.
+RECORDER: dict[tuple[int, int], tuple[str, str]] | None = None
 
 
 def _line_of(text: str, position: int) -> int:
     return text.count("\n", 0, position) + 1
+
+
+def _body_span(text: str, region: Region) -> tuple[int, int]:
+    start = text.index("\n", region.start) + 1
+    end = text.rfind("\n", start, region.end) + 1
+    return start, max(start, end)
+
+
+def _prefix(text: str, position: int) -> str:
+    line_start = text.rfind("\n", 0, position) + 1
+    line = text[line_start : text.index("\n", line_start) if "\n" in text[line_start:] else len(text)]
+    return line[: len(line) - len(line.lstrip(" \t"))]
 
 
 class FenceParser:
@@ -101,7 +122,14 @@ class FenceParser:
                     regions[-1] = self._region(
                         prev_region.start,
                         region.end,
-                        Block(prev_language, prev_source, _line_of(text, prev_region.start), source),
+                        Block(
+                            prev_language,
+                            prev_source,
+                            _line_of(text, prev_region.start),
+                            source,
+                            shown_span=_body_span(text, region),
+                            prefix=_prefix(text, region.start),
+                        ),
                     )
                     previous = None
                     continue
@@ -109,7 +137,13 @@ class FenceParser:
             elif reason is not None:
                 block = Block("opt-out", source, line, reason=reason)
             else:
-                block = Block(language, source, line)
+                block = Block(
+                    language,
+                    source,
+                    line,
+                    shown_span=_body_span(text, region),
+                    prefix=_prefix(text, region.start),
+                )
             regions.append(self._region(region.start, region.end, block))
             previous = (region, language, source)
         for region in self.hidden(document):
@@ -177,6 +211,9 @@ class FenceParser:
         with contextlib.chdir(page.scratch), contextlib.redirect_stdout(captured):
             exec(code, example.namespace)  # noqa: S102 - running the page's code is the point
         printed = captured.getvalue()
+        if RECORDER is not None and block.expected is not None and block.shown_span:
+            RECORDER[block.shown_span] = (block.prefix, output.normalise(printed))
+            return None
         if block.expected is None:
             if printed.strip() and block.kind != "hidden-python":
                 return (
@@ -207,6 +244,9 @@ class FenceParser:
         self, source: str, block: Block, page: Page, example: Example, where: str
     ) -> str | None:
         try:
+            if RECORDER is not None and block.shown_span:
+                RECORDER[block.shown_span] = (block.prefix, console.replay(source, block.line + 1, page.scratch))
+                return None
             return console.run(source, block.line + 1, page.scratch, _relative(example.path))
         except ValueError as exc:
             return f"{_relative(example.path)}: {exc}"
