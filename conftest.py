@@ -12,7 +12,7 @@ ROOT = Path(__file__).parent
 pytest_collect_file = make_sybil(ROOT / "mkdocs.yml").pytest()
 
 
-def pytest_terminal_summary(terminalreporter, exitstatus, config):  # noqa: ARG001
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
     if getattr(config.option, "collectonly", False):
         return
     terminalreporter.section("docproof: fenced blocks on the course pages")

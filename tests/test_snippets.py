@@ -7,12 +7,18 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from docproof.checkers import CHECKERS
 
 SNIPPETS = Path(__file__).parents[1] / "snippets"
 FILES = sorted(p for p in SNIPPETS.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
-CHECKED_SUFFIXES = {".xml": "xml", ".pem": "pem", ".json": "json", ".yaml": "yaml", ".yml": "yaml", ".sh": "bash"}
+CHECKED_SUFFIXES = {
+    ".xml": "xml",
+    ".pem": "pem",
+    ".json": "json",
+    ".yaml": "yaml",
+    ".yml": "yaml",
+    ".sh": "bash",
+}
 
 
 def test_there_are_snippets() -> None:
@@ -23,7 +29,12 @@ def test_there_are_snippets() -> None:
 def test_snippet_on_its_own(path: Path, tmp_path: Path) -> None:
     if path.suffix == ".py":
         result = subprocess.run(
-            [sys.executable, str(path)], cwd=tmp_path, capture_output=True, text=True, timeout=120, check=False
+            [sys.executable, str(path)],
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
         )
         assert result.returncode == 0, f"{path} failed on its own:\n{result.stderr}"
         return

@@ -33,7 +33,9 @@ def _parse_time(text: str) -> dt.datetime:
     try:
         value = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
-        raise InputError(f"--now {text!r}: give an ISO 8601 time such as 2026-01-01T00:00:00Z") from None
+        raise InputError(
+            f"--now {text!r}: give an ISO 8601 time such as 2026-01-01T00:00:00Z"
+        ) from None
     return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
 
 
@@ -88,9 +90,13 @@ def _build_parser() -> argparse.ArgumentParser:
     )
     create.add_argument("directory", metavar="DIRECTORY")
     create.add_argument("--seed", help="derive every key, serial and signature from this seed")
-    create.add_argument("--now", help="the lab clock, ISO 8601 (default: now, or 2026-01-01 with --seed)")
+    create.add_argument(
+        "--now", help="the lab clock, ISO 8601 (default: now, or 2026-01-01 with --seed)"
+    )
     create.add_argument("--host", action="append", help="a server name for the SAN (repeatable)")
-    create.add_argument("--ca-name", default="certkit Lab Root CA", help="the root CA's common name")
+    create.add_argument(
+        "--ca-name", default="certkit Lab Root CA", help="the root CA's common name"
+    )
     create.add_argument("--key-type", default="ec-p256", choices=KEY_TYPES)
     create.set_defaults(handler=_cmd_pki_create)
 

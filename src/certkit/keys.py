@@ -75,12 +75,13 @@ _CURVES: dict[str, tuple[type[ec.EllipticCurve], int]] = {
     "ec-p521": (
         ec.SECP521R1,
         int(
-            "01FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF"
-            "FFFFFFFFFA51868783BF2F966B7FCC0148F709A5D03BB5C9B8899C47AEBB6FB71E91386409",
+            "1FF" + "FFFFFFFF" * 7 + "FFFFFFFA51868783BF2F966B7FCC0148F709A5D0"
+            "3BB5C9B8899C47AEBB6FB71E91386409",
             16,
         ),
     ),
 }
+
 
 def _primes_below(limit: int) -> list[int]:
     sieve = bytearray([1]) * limit
@@ -119,7 +120,11 @@ def derive_bytes(seed: str | bytes, label: str, length: int) -> bytes:
     seed_b = _as_bytes(seed)
     label_b = label.encode("utf-8")
     material = (
-        _DOMAIN + len(seed_b).to_bytes(4, "big") + seed_b + len(label_b).to_bytes(4, "big") + label_b
+        _DOMAIN
+        + len(seed_b).to_bytes(4, "big")
+        + seed_b
+        + len(label_b).to_bytes(4, "big")
+        + label_b
     )
     return hashlib.shake_256(material).digest(length)
 
@@ -222,14 +227,16 @@ def derive_key(seed: str | bytes, label: str, key_type: str = "ec-p256") -> Priv
     """
     if key_type in _CURVES:
         curve, order = _CURVES[key_type]
-        raw = int.from_bytes(derive_bytes(seed, f"{key_type}:{label}", (order.bit_length() + 64 + 7) // 8), "big")
+        raw = int.from_bytes(
+            derive_bytes(seed, f"{key_type}:{label}", (order.bit_length() + 64 + 7) // 8), "big"
+        )
         return ec.derive_private_key(raw % (order - 1) + 1, curve())
     if key_type.startswith("rsa-") and key_type in KEY_TYPES:
         return _rsa_key(seed, label, int(key_type.removeprefix("rsa-")))
     if key_type == "ed25519":
-        return ed25519.Ed25519PrivateKey.from_private_bytes(derive_bytes(seed, f"ed25519:{label}", 32))
+        return ed25519.Ed25519PrivateKey.from_private_bytes(
+            derive_bytes(seed, f"ed25519:{label}", 32)
+        )
     if key_type == "x25519":
         return x25519.X25519PrivateKey.from_private_bytes(derive_bytes(seed, f"x25519:{label}", 32))
-    raise InputError(
-        f"unknown key type {key_type!r}: use one of {', '.join(KEY_TYPES)}"
-    )
+    raise InputError(f"unknown key type {key_type!r}: use one of {', '.join(KEY_TYPES)}")

@@ -19,9 +19,7 @@ __all__ = ["MAX_FILE_BYTES", "load_certificates", "read_certificate_file"]
 MAX_FILE_BYTES = 16 * 1024 * 1024
 """Files larger than this (16 MiB) are refused before any parsing."""
 
-_PEM_BLOCK = re.compile(
-    rb"-----BEGIN ([A-Z0-9 ]+)-----\s*(.*?)-----END \1-----", re.DOTALL
-)
+_PEM_BLOCK = re.compile(rb"-----BEGIN ([A-Z0-9 ]+)-----\s*(.*?)-----END \1-----", re.DOTALL)
 _NOT_A_CERTIFICATE = {
     b"PRIVATE KEY": "a private key",
     b"RSA PRIVATE KEY": "a private key",

@@ -217,9 +217,7 @@ class Lab:
                 x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False
             )
             .add_extension(
-                x509.AuthorityKeyIdentifier.from_issuer_public_key(
-                    issuer.private_key.public_key()
-                ),
+                x509.AuthorityKeyIdentifier.from_issuer_public_key(issuer.private_key.public_key()),
                 critical=False,
             )
         )

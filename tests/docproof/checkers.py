@@ -68,7 +68,7 @@ def check_yaml(source: str) -> str | None:
     from docproof.site_config import _Loader
 
     try:
-        yaml.load(source, Loader=_Loader)  # noqa: S506
+        yaml.load(source, Loader=_Loader)
     except yaml.YAMLError as exc:
         return f"YAML does not parse: {' '.join(str(exc).split())}"
     return None
@@ -83,8 +83,20 @@ def check_toml(source: str) -> str | None:
 
 
 _MERMAID_TYPES = (
-    "sequenceDiagram", "flowchart", "graph", "classDiagram", "stateDiagram", "stateDiagram-v2",
-    "erDiagram", "gantt", "pie", "mindmap", "timeline", "journey", "block-beta", "gitGraph",
+    "sequenceDiagram",
+    "flowchart",
+    "graph",
+    "classDiagram",
+    "stateDiagram",
+    "stateDiagram-v2",
+    "erDiagram",
+    "gantt",
+    "pie",
+    "mindmap",
+    "timeline",
+    "journey",
+    "block-beta",
+    "gitGraph",
 )
 
 

@@ -61,9 +61,7 @@ def parse(source: str, first_line: int) -> list[Command]:
 
 def environment(scratch: Path) -> dict[str, str]:
     env = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith(("PYTEST", "COV_"))
+        key: value for key, value in os.environ.items() if not key.startswith(("PYTEST", "COV_"))
     }
     venv_bin = str(Path(sys.executable).parent)
     env.update(
@@ -79,7 +77,9 @@ def environment(scratch: Path) -> dict[str, str]:
     return env
 
 
-def _execute(command: Command, status: int, scratch: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+def _execute(
+    command: Command, status: int, scratch: Path, env: dict[str, str]
+) -> subprocess.CompletedProcess[str]:
     # "(exit N)" sets $? to the previous command's status, so `echo $?` works as typed.
     return subprocess.run(
         ["bash", "-o", "pipefail", "-c", f"(exit {status}); {command.text}"],

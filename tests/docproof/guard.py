@@ -18,7 +18,9 @@ from docproof.directives import OPT_OUT, SNIPPET_LINE
 from docproof.languages import CHECKED, OUTPUT, RUN, language_of
 from docproof.site_config import load
 
-_OPEN = re.compile(r"^(?P<indent>[ \t]*(?:[-*+][ \t]+|\d+[.)][ \t]+)?)(?P<fence>`{3,}|~{3,})(?P<info>.*)$")
+_OPEN = re.compile(
+    r"^(?P<indent>[ \t]*(?:[-*+][ \t]+|\d+[.)][ \t]+)?)(?P<fence>`{3,}|~{3,})(?P<info>.*)$"
+)
 
 
 @dataclass(frozen=True)
@@ -71,7 +73,9 @@ def scan(page: Path) -> list[Fence]:
 def _fence(page: Path, lines: list[str], start: int, end: int, info: str) -> Fence:
     previous = lines[start - 1] if start > 0 else ""
     match = OPT_OUT.match(previous)
-    return Fence(page, start + 1, end + 1, language_of(info), info, match.group("reason") if match else None)
+    return Fence(
+        page, start + 1, end + 1, language_of(info), info, match.group("reason") if match else None
+    )
 
 
 def _sybil_region_lines(mkdocs_yml: Path, page: Path) -> list[tuple[int, int]]:
@@ -96,11 +100,17 @@ def judge(mkdocs_yml: Path) -> list[Verdict]:
         previous: Fence | None = None
         for fence in fences:
             if fence.opt_out is not None:
-                status = "opted out" if fence.opt_out.strip() else "UNACCOUNTED: opt-out without a reason"
+                status = (
+                    "opted out"
+                    if fence.opt_out.strip()
+                    else "UNACCOUNTED: opt-out without a reason"
+                )
             elif fence.language == OUTPUT:
                 covered = any(s < fence.line <= e for s, e in spans)
                 ok = previous is not None and previous.language in {"python", "py"} and covered
-                status = "output" if ok else "UNACCOUNTED: output block without a python block before it"
+                status = (
+                    "output" if ok else "UNACCOUNTED: output block without a python block before it"
+                )
             elif fence.language in RUN:
                 status = "run"
             elif fence.language in CHECKED:

@@ -56,7 +56,7 @@ class SiteConfig:
 @functools.cache
 def load(mkdocs_yml: Path) -> SiteConfig:
     """Read the parts of ``mkdocs_yml`` docproof needs."""
-    data = yaml.load(mkdocs_yml.read_text(encoding="utf-8"), Loader=_Loader)  # noqa: S506
+    data = yaml.load(mkdocs_yml.read_text(encoding="utf-8"), Loader=_Loader)
     root = mkdocs_yml.parent
     bases: list[str] = ["."]
     check_paths = False

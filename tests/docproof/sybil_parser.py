@@ -84,7 +84,9 @@ def _body_span(text: str, region: Region) -> tuple[int, int]:
 
 def _prefix(text: str, position: int) -> str:
     line_start = text.rfind("\n", 0, position) + 1
-    line = text[line_start : text.index("\n", line_start) if "\n" in text[line_start:] else len(text)]
+    line = text[
+        line_start : text.index("\n", line_start) if "\n" in text[line_start:] else len(text)
+    ]
     return line[: len(line) - len(line.lstrip(" \t"))]
 
 
@@ -147,7 +149,9 @@ class FenceParser:
             regions.append(self._region(region.start, region.end, block))
             previous = (region, language, source)
         for region in self.hidden(document):
-            block = Block("hidden-python", str(region.lexemes["source"]), _line_of(text, region.start))
+            block = Block(
+                "hidden-python", str(region.lexemes["source"]), _line_of(text, region.start)
+            )
             regions.append(self._region(region.start, region.end, block))
         return sorted(regions, key=lambda r: r.start)
 
@@ -209,7 +213,7 @@ class FenceParser:
         code = compile("\n" * first + source, example.path, "exec", dont_inherit=True)
         captured = io.StringIO()
         with contextlib.chdir(page.scratch), contextlib.redirect_stdout(captured):
-            exec(code, example.namespace)  # noqa: S102 - running the page's code is the point
+            exec(code, example.namespace)
         printed = captured.getvalue()
         if RECORDER is not None and block.expected is not None and block.shown_span:
             RECORDER[block.shown_span] = (block.prefix, output.normalise(printed))
@@ -245,7 +249,10 @@ class FenceParser:
     ) -> str | None:
         try:
             if RECORDER is not None and block.shown_span:
-                RECORDER[block.shown_span] = (block.prefix, console.replay(source, block.line + 1, page.scratch))
+                RECORDER[block.shown_span] = (
+                    block.prefix,
+                    console.replay(source, block.line + 1, page.scratch),
+                )
                 return None
             return console.run(source, block.line + 1, page.scratch, _relative(example.path))
         except ValueError as exc:

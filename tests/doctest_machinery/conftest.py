@@ -38,7 +38,9 @@ class MiniSite:
         (self.root / "conftest.py").write_text(CONFTEST)
         (self.root / "docs").mkdir()
         (self.root / "snippets").mkdir()
-        (self.root / "pytest.ini").write_text("[pytest]\naddopts = -p no:doctest -p no:cacheprovider\n")
+        (self.root / "pytest.ini").write_text(
+            "[pytest]\naddopts = -p no:doctest -p no:cacheprovider\n"
+        )
 
     def page(self, name: str, text: str) -> Path:
         path = self.root / "docs" / name

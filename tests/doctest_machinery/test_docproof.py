@@ -32,7 +32,7 @@ def test_python_block_runs_whatever_its_header(site: MiniSite, header: str) -> N
 
 CONTAINERS = {
     "tab": '=== "Tab"\n\n    ```python\n    {code}\n    ```\n',
-    "admonition": '!!! note\n\n    ```python\n    {code}\n    ```\n',
+    "admonition": "!!! note\n\n    ```python\n    {code}\n    ```\n",
     "details": '??? example "Open me"\n\n    ```python\n    {code}\n    ```\n',
     "list": "1. Step one\n\n    ```python\n    {code}\n    ```\n",
     "tab in admonition": '!!! note\n\n    === "Tab"\n\n        ```python\n        {code}\n        ```\n',
@@ -56,7 +56,9 @@ def test_pycon_session_runs_and_fails_on_wrong_output(site: MiniSite) -> None:
     site.page("p.md", "```pycon\n>>> 1 + 1\n2\n```\n\n```pycon\n>>> 2 + 2\n5\n```\n")
     result = site.run()
     result.assert_outcomes(passed=1, failed=1)
-    result.stdout.fnmatch_lines(["*docs/p.md:6: pycon session failed*", "*Expected:*", "*5*", "*Got:*", "*4*"])
+    result.stdout.fnmatch_lines(
+        ["*docs/p.md:6: pycon session failed*", "*Expected:*", "*5*", "*Got:*", "*4*"]
+    )
 
 
 def test_python_error_traceback_names_page_line(site: MiniSite) -> None:
@@ -75,7 +77,10 @@ def test_output_block_matches(site: MiniSite) -> None:
 
 
 def test_wrong_output_fails_with_file_line_and_diff(site: MiniSite) -> None:
-    site.page("p.md", '# P\n\n```python\nprint("hello")\nprint("world")\n```\n\n```output\nhello\nwrld\n```\n')
+    site.page(
+        "p.md",
+        '# P\n\n```python\nprint("hello")\nprint("world")\n```\n\n```output\nhello\nwrld\n```\n',
+    )
     result = site.run()
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines(
@@ -155,7 +160,10 @@ def test_console_runs_certkit_cli(site: MiniSite) -> None:
 
 def test_scratch_directory_is_per_page(site: MiniSite) -> None:
     site.page("a.md", "```console\n$ touch made-by-a\n$ ls\nmade-by-a\n```\n")
-    site.page("b.md", "```console\n$ ls made-by-a 2>/dev/null\n$ echo $?\n2\n```\n\n```python\nimport os\nassert os.listdir('.') == []\n```\n")
+    site.page(
+        "b.md",
+        "```console\n$ ls made-by-a 2>/dev/null\n$ echo $?\n2\n```\n\n```python\nimport os\nassert os.listdir('.') == []\n```\n",
+    )
     site.run().assert_outcomes(passed=3)
 
 
@@ -206,7 +214,9 @@ def test_unknown_language_fails(site: MiniSite) -> None:
     site.page("p.md", "```cobol\nDISPLAY 'HI'.\n```\n\n```\nno language\n```\n")
     result = site.run()
     result.assert_outcomes(failed=2)
-    result.stdout.fnmatch_lines(["*no runner or checker for ```cobol*", "*a fence needs a language*"])
+    result.stdout.fnmatch_lines(
+        ["*no runner or checker for ```cobol*", "*a fence needs a language*"]
+    )
 
 
 def test_opt_out_is_reported_with_its_reason(site: MiniSite) -> None:

@@ -7,9 +7,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from docproof import guard
 
 from conftest import MiniSite
-from docproof import guard
 
 ROOT = Path(__file__).parents[2]
 
@@ -46,7 +46,9 @@ def test_guard_names_file_and_line_of_unaccounted_fences(site: MiniSite) -> None
 
 
 def test_guard_lists_opt_outs_with_reasons(site: MiniSite) -> None:
-    site.page("p.md", '<!-- docproof: not-run reason="z/OS only" -->\n```text\nF SRV,REFRESH\n```\n')
+    site.page(
+        "p.md", '<!-- docproof: not-run reason="z/OS only" -->\n```text\nF SRV,REFRESH\n```\n'
+    )
     summary = guard.summary_lines(site.root / "mkdocs.yml")
     assert "opt-outs: 1" in summary
     assert "  docs/p.md:2: z/OS only" in summary
@@ -74,7 +76,11 @@ def test_guard_reads_fences_in_containers_and_not_inside_other_fences(site: Mini
         "````markdown\n```python\nnot a fence\n```\n````\n",
     )
     fences = guard.scan(page)
-    assert [(f.line, f.language) for f in fences] == [(3, "console"), (10, "json"), (14, "markdown")]
+    assert [(f.line, f.language) for f in fences] == [
+        (3, "console"),
+        (10, "json"),
+        (14, "markdown"),
+    ]
 
 
 def test_missing_snippet_fails_the_build(site: MiniSite, tmp_path: Path) -> None:
