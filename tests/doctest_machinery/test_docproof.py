@@ -267,3 +267,23 @@ def test_hidden_setup_block_runs(site: MiniSite) -> None:
     site.run().assert_outcomes(passed=2)
     site.page("p.md", f"<!-- invisible-code-block: python\n{FAILING}\n-->\n")
     site.run().assert_outcomes(failed=1)
+
+
+# -- regeneration of shown output -----------------------------------------------------------
+
+
+def test_regen_rewrites_output_and_console_blocks(site: MiniSite) -> None:
+    from docproof.regen import regenerate
+
+    page = site.page(
+        "p.md",
+        '=== "Tab"\n\n    ```python\n    print("new")\n    ```\n\n    ```output\n    old\n    ```\n\n'
+        "```console\n$ echo fresh\nstale\n$ echo two; echo lines\n```\n",
+    )
+    assert regenerate(site.root / "mkdocs.yml", page)
+    assert page.read_text() == (
+        '=== "Tab"\n\n    ```python\n    print("new")\n    ```\n\n    ```output\n    new\n    ```\n\n'
+        "```console\n$ echo fresh\nfresh\n$ echo two; echo lines\ntwo\nlines\n```\n"
+    )
+    assert not regenerate(site.root / "mkdocs.yml", page)
+    site.run().assert_outcomes(passed=2)
