@@ -53,7 +53,7 @@ class MiniSite:
         return path
 
     def run(self) -> pytest.RunResult:
-        return self.pytester.runpytest_subprocess("docs", "-q", "-rs")
+        return self.pytester.runpytest_inprocess("docs", "-q", "-rs")
 
 
 @pytest.fixture
