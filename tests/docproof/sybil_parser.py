@@ -76,6 +76,17 @@ def _line_of(text: str, position: int) -> int:
     return text.count("\n", 0, position) + 1
 
 
+def _outermost(regions: list[Region]) -> list[Region]:
+    """Drop fences nested inside another fence: inside a fence, text is literal (a ````markdown
+    example that shows a ```python block does not run that block)."""
+    kept: list[Region] = []
+    for region in regions:
+        if kept and region.start < kept[-1].end:
+            continue
+        kept.append(region)
+    return kept
+
+
 def _body_span(text: str, region: Region) -> tuple[int, int]:
     start = text.index("\n", region.start) + 1
     end = text.rfind("\n", start, region.end) + 1
@@ -105,7 +116,7 @@ class FenceParser:
 
     def __call__(self, document: Document) -> Iterable[Region]:
         text = document.text
-        fence_regions = sorted(self.fences(document), key=lambda r: r.start)
+        fence_regions = _outermost(sorted(self.fences(document), key=lambda r: r.start))
         regions: list[Region] = []
         previous: tuple[Region, str, str] | None = None  # region, language, source
         for region in fence_regions:

@@ -287,3 +287,13 @@ def test_regen_rewrites_output_and_console_blocks(site: MiniSite) -> None:
     )
     assert not regenerate(site.root / "mkdocs.yml", page)
     site.run().assert_outcomes(passed=2)
+
+
+def test_fence_shown_inside_a_markdown_example_is_not_run(site: MiniSite) -> None:
+    site.page(
+        "p.md",
+        '<!-- docproof: not-run reason="shows Markdown source" -->\n'
+        "````markdown\n```python\nraise AssertionError('must not run')\n```\n````\n",
+    )
+    result = site.run()
+    result.assert_outcomes(skipped=1)
