@@ -1,0 +1,140 @@
+"""Fixtures for the site tests: each edition is built once per session, then shared.
+
+- ``online_site`` / ``offline_site``: ``mkdocs build --strict`` of mkdocs.yml and
+  mkdocs-offline.yml into temporary directories (both builds run in parallel).
+- ``online_url``: the online edition served by a local http.server on 127.0.0.1, under
+  the path of the configured ``site_url`` (as GitHub Pages serves it).
+- ``browser``: one Debian chromium (never ``playwright install``) with a fresh profile,
+  for the tests marked ``browser``.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import subprocess
+import sys
+import threading
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from site_helpers import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    CONFIGS,
+    DOCS,
+    PROBLEM_LINE,
+    ROOT,
+    Build,
+    load_config,
+    site_path,
+)
+
+
+@pytest.fixture(scope="session")
+def site_builds(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Build]:
+    """Both editions, built once per session, in parallel."""
+    vendor = DOCS / "assets" / "vendor"
+    if not (vendor / "mermaid" / "mermaid.min.js").is_file():
+        pytest.fail(f"{vendor} is missing: run `make vendor` first", pytrace=False)
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    builds: dict[str, Build] = {}
+    running: dict[str, subprocess.Popen[str]] = {}
+    for edition, config in CONFIGS.items():
+        root = tmp_path_factory.mktemp(f"site-{edition}")
+        # The online edition goes under site_url's path, so that a file server on root
+        # serves it at the same URLs as GitHub Pages (404.html uses absolute URLs).
+        url_path = site_path(load_config(edition).get("site_url")) if edition == "online" else ""
+        site_dir = root / url_path
+        command = [
+            sys.executable, "-m", "mkdocs", "build", "--strict",
+            "--config-file", str(config), "--site-dir", str(site_dir),
+        ]  # fmt: skip
+        builds[edition] = Build(edition, command, root, url_path)
+        running[edition] = subprocess.Popen(
+            command,
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+    for edition, process in running.items():
+        output, _ = process.communicate(timeout=600)
+        build = builds[edition]
+        build.returncode = process.returncode
+        build.output = output
+        build.problems = PROBLEM_LINE.findall(output)
+    return builds
+
+
+@pytest.fixture(scope="session")
+def online_site(site_builds: dict[str, Build]) -> Path:
+    return site_builds["online"].require_success()
+
+
+@pytest.fixture(scope="session")
+def offline_site(site_builds: dict[str, Build]) -> Path:
+    return site_builds["offline"].require_success()
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture(scope="session")
+def online_url(online_site: Path, site_builds: dict[str, Build]) -> Iterator[str]:
+    """Base URL of the online edition, served on 127.0.0.1 (random free port)."""
+    build = site_builds["online"]
+    handler = functools.partial(_QuietHandler, directory=str(build.root))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/{build.url_path}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture(scope="session")
+def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """Debian chromium with a fresh profile, as a Playwright BrowserContext.
+
+    The clipboard may be read and written (for the copy-button test); everything else is
+    Chromium's default.
+    """
+    if not Path(CHROMIUM).is_file():
+        pytest.fail(f"{CHROMIUM} is missing: run `make system-deps`", pytrace=False)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        context = playwright.chromium.launch_persistent_context(
+            str(tmp_path_factory.mktemp("chromium-profile")),
+            executable_path=CHROMIUM,
+            headless=True,
+            args=CHROMIUM_ARGS,
+            viewport={"width": 1280, "height": 900},
+        )
+        try:
+            context.grant_permissions(["clipboard-read", "clipboard-write"])
+            yield context
+        finally:
+            context.close()
+
+
+@pytest.fixture(scope="session")
+def md_to_html() -> Callable[[Path, str], str]:
+    """Map docs/x.md to the built page's path inside an edition (MkDocs' own rule)."""
+    from mkdocs.structure.files import File
+
+    def convert(md: Path, edition: str) -> str:
+        use_directory_urls = edition == "online"
+        src = md.relative_to(DOCS).as_posix()
+        return File(src, str(DOCS), "/site", use_directory_urls).dest_uri
+
+    return convert

@@ -1,0 +1,77 @@
+"""Shared code for the site tests (fixtures are in conftest.py)."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+DOCS = ROOT / "docs"
+CONFIGS = {"online": ROOT / "mkdocs.yml", "offline": ROOT / "mkdocs-offline.yml"}
+# Debian's chromium; CERTKIT_CHROMIUM overrides, a chromium on PATH is the fallback.
+CHROMIUM = os.environ.get("CERTKIT_CHROMIUM") or (
+    "/usr/bin/chromium"
+    if Path("/usr/bin/chromium").exists()
+    else shutil.which("chromium") or shutil.which("chromium-browser") or "/usr/bin/chromium"
+)
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+# mkdocs logs "WARNING -  ..." and "ERROR   -  ..." at the start of a line.
+PROBLEM_LINE = re.compile(r"^\s*(?:WARNING|ERROR)\b.*$", re.MULTILINE)
+
+
+def load_config(name: str) -> dict[str, Any]:
+    """The raw configuration of an edition as MkDocs reads it (INHERIT merged, !ENV resolved)."""
+    from mkdocs.utils.yaml import yaml_load
+
+    with CONFIGS[name].open("rb") as f:
+        return yaml_load(f)
+
+
+@dataclass
+class Build:
+    """One ``mkdocs build`` of an edition."""
+
+    edition: str
+    command: list[str]
+    root: Path  # what a web server would serve
+    url_path: str  # where the site is under root: "" or e.g. "certkit/"
+    returncode: int = -1
+    output: str = ""
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def site_dir(self) -> Path:
+        return self.root / self.url_path
+
+    def require_success(self) -> Path:
+        if self.returncode != 0:
+            pytest.fail(
+                f"the {self.edition} edition did not build ({' '.join(self.command)}):\n"
+                f"{self.output}",
+                pytrace=False,
+            )
+        return self.site_dir
+
+    def html_files(self) -> list[Path]:
+        return sorted(self.site_dir.rglob("*.html"))
+
+
+def site_path(site_url: str | None) -> str:
+    """The URL path a site is published under ("certkit/" for https://x.github.io/certkit/)."""
+    path = urlsplit(site_url or "/").path.strip("/")
+    return f"{path}/" if path else ""
