@@ -41,7 +41,7 @@ def _steps(workflow: dict[Any, Any]) -> list[tuple[str, dict[str, Any]]]:
 
 
 def test_there_are_workflows() -> None:
-    assert [p.name for p in WORKFLOWS] == ["site.yml"]
+    assert "site.yml" in [p.name for p in WORKFLOWS]
 
 
 def test_workflows_match_the_github_schema() -> None:
