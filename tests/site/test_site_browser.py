@@ -5,10 +5,9 @@ page is visited once per edition (session fixture ``visits``); the tests then lo
 the visits recorded. Requests that would leave the machine are answered or refused by the
 test before they reach the network, and recorded.
 
-The online edition sets repo_url, so each page asks api.github.com for the repository's
-stars, forks and latest release. Those two requests (and only those) are answered here with
-canned JSON; with the network closed Chromium would log them as console errors ("Failed to
-load resource"), which test_repo_facts_fail_quietly_without_network pins down.
+Neither edition sets repo_url (it would make every page call api.github.com), so no page may
+request anything off the machine: the online edition only 127.0.0.1, the offline one only
+file://.
 """
 
 from __future__ import annotations
@@ -21,14 +20,13 @@ from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
-from site_helpers import DOCS, Build, load_config
+from site_helpers import DOCS, Build
 
 pytestmark = pytest.mark.browser
 
 EDITIONS = ["online", "offline"]
 SEARCH_TERM = "fingerprint"  # in the body of docs/encryption.md, not only in a title
 MERMAID_PAGE = DOCS / "encryption.md"
-FAKE_FACTS = {"stargazers_count": 1234, "forks_count": 56, "tag_name": "v9.8.7"}
 LOCAL_SCHEMES = ("file:", "data:", "blob:", "about:")
 
 # Facts about the rendered page, gathered in the page after it has settled.
@@ -47,7 +45,6 @@ PAGE_FACTS_JS = """() => {
       const r = e.getBoundingClientRect();
       return {tag: e.tagName, width: r.width, height: r.height};
     }),
-    repo_facts: [...document.querySelectorAll('.md-source__fact')].map(e => e.textContent.trim()),
   };
 }"""
 
@@ -93,16 +90,6 @@ class Visit:
     mermaid_svgs: list[dict[str, str]] = field(default_factory=list)
 
 
-def repo_facts_urls() -> set[str]:
-    """The api.github.com URLs Material calls for the online edition's repo_url."""
-    repo_url = load_config("online").get("repo_url") or ""
-    match = re.match(r"https://github\.com/([^/]+)/([^/#?]+?)(?:\.git)?/?$", repo_url)
-    if not match:
-        return set()
-    api = f"https://api.github.com/repos/{match[1]}/{match[2]}"
-    return {api, f"{api}/releases/latest"}
-
-
 def _is_local(url: str) -> bool:
     return url.startswith(LOCAL_SCHEMES) or urlsplit(url).hostname == "127.0.0.1"
 
@@ -111,24 +98,10 @@ def _is_local(url: str) -> bool:
 def guarded(browser: Any) -> Any:
     """The browser, with every request that would leave the machine stopped.
 
-    The repo-facts requests get canned answers; anything else off the machine is aborted
-    (the tests still see it: page.on("request") records every request).
+    Anything off the machine is aborted (the tests still see it: page.on("request") records
+    every request, and test_requests_stay_on_the_machine fails on it).
     """
-    facts_urls = repo_facts_urls()
-
-    def answer(route: Any) -> None:
-        url = route.request.url
-        if url in facts_urls:
-            keys = ("tag_name",) if url.endswith("/latest") else ("stargazers_count", "forks_count")
-            route.fulfill(
-                status=200,
-                json={k: FAKE_FACTS[k] for k in keys},
-                headers={"Access-Control-Allow-Origin": "*"},
-            )
-        else:
-            route.abort("blockedbyclient")
-
-    browser.route(lambda url: not _is_local(url), answer)
+    browser.route(lambda url: not _is_local(url), lambda route: route.abort("blockedbyclient"))
     return browser
 
 
@@ -282,11 +255,10 @@ def test_every_page_loads_without_errors(visits: dict[str, Visit]) -> None:
 
 @pytest.mark.parametrize("edition", EDITIONS)
 def test_requests_stay_on_the_machine(visits: dict[str, Visit], edition: str) -> None:
-    if edition == "offline":
-        allowed = lambda url: url.startswith(LOCAL_SCHEMES)  # noqa: E731
-    else:
-        facts = repo_facts_urls()  # answered by the test, see the module docstring
-        allowed = lambda url: _is_local(url) or url in facts  # noqa: E731
+    def offline_allowed(url: str) -> bool:
+        return url.startswith(LOCAL_SCHEMES)
+
+    allowed = offline_allowed if edition == "offline" else _is_local
     remote = sorted(
         {f"{u}  (from {v.url})" for v in visits.values() for u in v.requests if not allowed(u)}
     )
@@ -306,8 +278,7 @@ def test_code_annotations_are_mounted(visits: dict[str, Visit]) -> None:
     blocks = {
         url: v.facts["annotate_blocks"] for url, v in visits.items() if v.facts["annotate_blocks"]
     }
-    if not blocks:
-        pytest.skip("no page uses annotations ({ .python .annotate }) yet")
+    assert blocks, "no page uses code annotations ({ .python .annotate }): the site must show one"
     unmounted = {url: counts for url, counts in blocks.items() if 0 in counts}
     assert not unmounted, f"annotate blocks without a mounted annotation: {unmounted}"
 
@@ -373,8 +344,7 @@ def test_copy_leaves_out_prompts_and_output(
     """The copy button copies the commands only (docs/assets/certkit.css)."""
     build = site_builds[edition]
     pages = _pages_with_sessions(build)
-    if not pages:
-        pytest.skip("no page has a console or pycon block yet")
+    assert pages, "no page has a console or pycon block: the copy test has nothing to check"
     checked = 0
     for html in pages:
         url = html_url(build, html, base_url(edition))
@@ -401,45 +371,3 @@ def test_copy_leaves_out_prompts_and_output(
         finally:
             page.close()
     assert checked
-
-
-def test_repo_facts_show_in_the_online_edition(guarded: Any, online_url: str) -> None:
-    if not repo_facts_urls():
-        pytest.skip("mkdocs.yml has no GitHub repo_url")
-    visit = Visit(online_url)
-    page = _open(guarded, online_url, visit)
-    try:
-        page.locator(".md-source__fact").first.wait_for(timeout=10_000)
-        facts = page.locator(".md-source__facts").first.inner_text()
-    finally:
-        page.close()
-    assert "9.8.7" in facts and "1.2k" in facts.lower(), facts
-    assert not visit.console_errors and not visit.page_errors
-
-
-def test_repo_facts_fail_quietly_without_network(guarded: Any, online_url: str) -> None:
-    """With api.github.com unreachable, Chromium itself logs one "Failed to load resource"
-    console error per repo-facts request; Material catches the failure (no page error, no
-    error of its own) and shows the repository link without facts."""
-    facts_urls = repo_facts_urls()
-    if not facts_urls:
-        pytest.skip("mkdocs.yml has no GitHub repo_url")
-    visit = Visit(online_url)
-    page = guarded.new_page()
-    try:
-        page.route(lambda url: url in facts_urls, lambda route: route.abort("internetdisconnected"))
-        page.on(
-            "console", lambda m: m.type == "error" and visit.console_errors.append(_describe(m))
-        )
-        page.on("pageerror", lambda e: visit.page_errors.append(str(e)))
-        page.goto(online_url, wait_until="load")
-        page.wait_for_load_state("networkidle")
-        assert page.locator(".md-source").count() >= 1
-        assert page.locator(".md-source__fact").count() == 0
-    finally:
-        page.close()
-    assert not visit.page_errors
-    assert visit.console_errors, "expected Chromium's network errors for the repo facts"
-    for error in visit.console_errors:
-        assert error.startswith("Failed to load resource: net::ERR_"), error
-        assert error.rsplit("[", 1)[-1].rstrip("]") in facts_urls, error

@@ -57,6 +57,9 @@ def _insert_offline(names: list[str]) -> list[str]:
 def test_offline_config_makes_no_remote_calls() -> None:
     offline = load_config("offline")
     assert offline.get("repo_url") is None, "repo_url makes every page call api.github.com"
+    assert load_config("online").get("repo_url") is None, (
+        "repo_url makes every page call api.github.com"
+    )
     polyfills = offline["extra"]["polyfills"]
     assert any("iframe-worker" in p for p in polyfills)
     assert all(not re.match(r"^[a-z]+://", p) for p in polyfills), polyfills
@@ -142,7 +145,7 @@ def test_offline_edition_is_made_for_file_urls(offline_site: Path) -> None:
 def test_both_editions_link_to_the_same_source_pages(
     site_builds: dict[str, Build], md_to_html: Any
 ) -> None:
-    """The offline edition keeps the edit links, though it has no repo_url."""
+    """Both editions have edit links, though neither has a repo_url."""
     online = site_builds["online"].require_success()
     offline = site_builds["offline"].require_success()
     edit = re.compile(r'<a href="([^"]+)"[^>]*rel="edit"')
