@@ -179,3 +179,30 @@ def test_no_page_shows_the_hidden_block_marker(site_builds: dict[str, Build], ed
     index = build.site_dir / "search" / "search_index.json"
     assert index.is_file()
     assert MARKER not in index.read_text(encoding="utf-8"), "hidden code is in the search index"
+
+
+def _leaks(markdown_text: str) -> list[str]:
+    """What the checks above would report for one page rendered with the site's extensions."""
+    import markdown
+
+    html = markdown.markdown(
+        markdown_text,
+        extensions=["admonition", "pymdownx.superfences", "pymdownx.tabbed", "md_in_html"],
+        extension_configs={"pymdownx.tabbed": {"alternate_style": True}},
+    )
+    visible, _ = visible_text(html)
+    on_purpose = shown_on_purpose(markdown_text)
+    return [
+        line for line in hidden_lines(markdown_text) if visible.count(line) > on_purpose.count(line)
+    ]
+
+
+def test_the_check_catches_a_hidden_block_that_renders() -> None:
+    # The known trap: indented inside a tab, a blank line turns the comment into visible text.
+    block = "<!-- invisible-code-block: python\nsecret_setup = 1\n\nassert secret_setup\n-->\n"
+    top_level = "# Page\n\n" + block
+    in_a_tab = '# Page\n\n=== "Tab"\n\n' + "".join(
+        f"    {line}\n" if line else "\n" for line in block.splitlines()
+    )
+    assert _leaks(top_level) == []
+    assert _leaks(in_a_tab) == ["secret_setup = 1", "assert secret_setup"]
