@@ -198,10 +198,15 @@ def test_checker_accepts_good_and_rejects_bad(site: MiniSite, language: str) -> 
 
 
 def test_pem_checker(site: MiniSite) -> None:
+    from cryptography.hazmat.primitives import serialization
+
     from certkit import Lab
 
-    pem = Lab(seed="t").root_ca("T").pem
-    key = "-----BEGIN PRIVATE KEY-----\nMIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQg\n-----END PRIVATE KEY-----"
+    root = Lab(seed="t").root_ca("T")
+    pem = root.pem
+    key = root.private_key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    ).decode()
     site.page("good.md", f"```pem\n{pem}```\n")
     site.page("broken.md", f"```pem\n{pem.replace('M', 'A', 5)}```\n")
     site.page("key.md", f"```pem\n{key}\n```\n")

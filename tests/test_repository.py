@@ -1,0 +1,60 @@
+"""Promises about the repository itself: no private keys, README commands that exist and CI
+that calls the README's test command."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+PRIVATE_KEY = re.compile(rb"-----BEGIN (?:[A-Z]+ )*PRIVATE KEY-----")
+KEYSTORE_SUFFIXES = {".p12", ".pfx", ".jks", ".kdb", ".key"}
+
+
+def _tracked() -> list[Path]:
+    out = subprocess.run(
+        ["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, check=True
+    ).stdout
+    return [ROOT / name for name in out.decode().split("\0") if name]
+
+
+def test_no_private_key_is_committed() -> None:
+    tracked = _tracked()
+    assert tracked, "git ls-files listed nothing: is this a git checkout?"
+    offenders = [
+        str(path.relative_to(ROOT))
+        for path in tracked
+        if path.suffix.lower() in KEYSTORE_SUFFIXES
+        or (path.is_file() and PRIVATE_KEY.search(path.read_bytes()))
+    ]
+    assert offenders == [], f"private key material is tracked: {offenders}"
+
+
+def test_no_pem_private_key_block_in_docs_or_snippets() -> None:
+    # Pages and snippets may mention the marker in prose, never contain a whole key block.
+    block = re.compile(rb"-----BEGIN (?:[A-Z]+ )*PRIVATE KEY-----\s+[A-Za-z0-9+/=\s]{40,}-----END")
+    found = [
+        str(p.relative_to(ROOT))
+        for p in _tracked()
+        if p.is_file()
+        and p.parts[len(ROOT.parts)] in {"docs", "snippets", "includes"}
+        and block.search(p.read_bytes())
+    ]
+    assert found == []
+
+
+def test_readme_commands_exist_and_ci_runs_the_test_command() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    commands = re.findall(r"```bash\n(make [a-z-]+)\n```", readme)
+    assert commands == ["make serve", "make test"], commands
+    for command in commands:
+        target = command.split()[1]
+        assert re.search(rf"^{target}:", makefile, re.M), f"Makefile has no {target} target"
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert re.search(r"^make test$", ci, re.M), ".ci/run must call the README's test command"
+    for target in re.findall(r"`make ([a-z-]+)", readme):
+        assert re.search(rf"^{target}:", makefile, re.M), (
+            f"README names make {target}, Makefile lacks it"
+        )
