@@ -9,6 +9,9 @@ from docproof.guard import summary_lines
 
 ROOT = Path(__file__).parent
 
+# The docproof machinery tests build throwaway sites and run pytest on them.
+pytest_plugins = ["pytester"]
+
 pytest_collect_file = make_sybil(ROOT / "mkdocs.yml").pytest()
 
 

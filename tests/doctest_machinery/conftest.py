@@ -5,8 +5,6 @@ from pathlib import Path
 
 import pytest
 
-pytest_plugins = ["pytester"]
-
 MKDOCS_YML = """\
 site_name: mini
 docs_dir: docs
