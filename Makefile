@@ -43,8 +43,10 @@ docs/assets/vendor/.stamp: package.json package-lock.json scripts/vendor.sh
 	bash scripts/vendor.sh
 	@touch $@
 
+SERVE_ADDR ?= 127.0.0.1:8000
+
 serve: install
-	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
+	CERTKIT_SITE_URL=http://$(SERVE_ADDR)/ $(BIN)/mkdocs serve --dev-addr $(SERVE_ADDR)
 
 test: system-deps install
 	$(BIN)/pytest

@@ -58,3 +58,37 @@ def test_readme_commands_exist_and_ci_runs_the_test_command() -> None:
         assert re.search(rf"^{target}:", makefile, re.M), (
             f"README names make {target}, Makefile lacks it"
         )
+
+
+def test_make_serve_serves_the_course() -> None:
+    import os
+    import signal
+    import socket
+    import time
+    import urllib.request
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = subprocess.Popen(
+        ["make", "--no-print-directory", "serve", f"SERVE_ADDR=127.0.0.1:{port}"],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/encryption/", timeout=5) as r:
+                    page = r.read().decode()
+                break
+            except OSError:
+                assert server.poll() is None, server.stdout.read().decode() if server.stdout else ""
+                assert time.monotonic() < deadline, "make serve did not answer within 120 s"
+                time.sleep(0.5)
+        assert "<title>Introduction to encryption - certkit</title>" in page
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
