@@ -18,9 +18,7 @@ from docproof.directives import OPT_OUT, SNIPPET_LINE
 from docproof.languages import CHECKED, OUTPUT, RUN, language_of
 from docproof.site_config import load
 
-_OPEN = re.compile(
-    r"^(?P<indent>[ \t]*(?:[-*+][ \t]+|\d+[.)][ \t]+)?)(?P<fence>`{3,}|~{3,})(?P<info>.*)$"
-)
+_OPEN = re.compile(r"^[ \t]*(?:[-*+][ \t]+|\d+[.)][ \t]+)?(?P<fence>`{3,}|~{3,})(?P<info>.*)$")
 
 
 @dataclass(frozen=True)
@@ -79,14 +77,37 @@ def _fence(page: Path, lines: list[str], start: int, end: int, info: str) -> Fen
 
 
 def _sybil_region_lines(mkdocs_yml: Path, page: Path) -> list[tuple[int, int]]:
+    """(first line, last line) of every example the Sybil configuration collects on a page."""
     from docproof import make_sybil
 
     document = make_sybil(mkdocs_yml).parse(page)
-    spans = []
-    for example in document.examples():
-        text = document.text
-        spans.append((example.line, text.count("\n", 0, example.end) + 1))
-    return spans
+    return [
+        (example.line, document.text.count("\n", 0, example.end) + 1)
+        for example in document.examples()
+    ]
+
+
+def _status(fence: Fence, previous: Fence | None, spans: list[tuple[int, int]]) -> str:
+    if fence.opt_out is not None:
+        if not fence.opt_out.strip():
+            return "UNACCOUNTED: opt-out without a reason"
+        status = "opted out"
+    elif fence.language == OUTPUT:
+        after_python = previous is not None and previous.language in {"python", "py"}
+        if after_python and any(s < fence.line <= e for s, e in spans):
+            return "output"
+        return "UNACCOUNTED: output block without a python block before it"
+    elif fence.language in RUN:
+        status = "run"
+    elif fence.language in CHECKED:
+        status = "checked"
+    elif not fence.language:
+        return "UNACCOUNTED: fence without a language"
+    else:
+        return f"UNACCOUNTED: no runner or checker for ```{fence.language}"
+    if fence.line not in {start for start, _ in spans}:
+        return "UNACCOUNTED: Sybil does not collect this fence"
+    return status
 
 
 def judge(mkdocs_yml: Path) -> list[Verdict]:
@@ -94,34 +115,10 @@ def judge(mkdocs_yml: Path) -> list[Verdict]:
     site = load(mkdocs_yml.resolve())
     verdicts: list[Verdict] = []
     for page in sorted(site.docs_dir.rglob("*.md")):
-        fences = scan(page)
         spans = _sybil_region_lines(mkdocs_yml, page)
-        starts = {start for start, _ in spans}
         previous: Fence | None = None
-        for fence in fences:
-            if fence.opt_out is not None:
-                status = (
-                    "opted out"
-                    if fence.opt_out.strip()
-                    else "UNACCOUNTED: opt-out without a reason"
-                )
-            elif fence.language == OUTPUT:
-                covered = any(s < fence.line <= e for s, e in spans)
-                ok = previous is not None and previous.language in {"python", "py"} and covered
-                status = (
-                    "output" if ok else "UNACCOUNTED: output block without a python block before it"
-                )
-            elif fence.language in RUN:
-                status = "run"
-            elif fence.language in CHECKED:
-                status = "checked"
-            elif not fence.language:
-                status = "UNACCOUNTED: fence without a language"
-            else:
-                status = f"UNACCOUNTED: no runner or checker for ```{fence.language}"
-            if status in {"run", "checked", "opted out"} and fence.line not in starts:
-                status = "UNACCOUNTED: Sybil does not collect this fence"
-            verdicts.append(Verdict(fence, status))
+        for fence in scan(page):
+            verdicts.append(Verdict(fence, _status(fence, previous, spans)))
             previous = fence
     return verdicts
 
