@@ -35,7 +35,21 @@ def assert_one_line_error(status: int, err: str, *fragments: str) -> None:
 def test_pki_create_and_fingerprint(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     status, out, _ = run(capsys, "pki", "create", str(tmp_path / "lab"), "--seed", "cli")
     assert status == 0
-    assert out.splitlines()[0].endswith("root-ca.pem")
+    assert [Path(line).name for line in out.splitlines()] == [
+        "root-ca.pem",
+        "intermediate-ca.pem",
+        "ca-bundle.pem",
+        "server.pem",
+        "server-fullchain.pem",
+        "server-key.pem",
+        "server.p12",
+        "client.pem",
+        "client-fullchain.pem",
+        "client-key.pem",
+        "client.p12",
+        "truststore.p12",
+        "README.txt",
+    ]
     expected = Lab(seed="cli").root_ca("certkit Lab Root CA").fingerprint()
     status, out, _ = run(capsys, "fingerprint", str(tmp_path / "lab" / "root-ca.pem"))
     assert (status, out) == (0, f"SHA256 {expected}  CN=certkit Lab Root CA\n")
