@@ -12,7 +12,7 @@ import sys
 from collections.abc import Sequence
 
 from certkit import __version__
-from certkit.commands import COMMANDS
+from certkit import commands as command_modules
 from certkit.errors import CertkitError, InputError
 
 __all__ = ["main"]
@@ -31,7 +31,7 @@ def _build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"certkit {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     commands.required = True
-    for name in COMMANDS:
+    for name in command_modules.names():
         importlib.import_module(f"certkit.commands.{name}").add_parser(commands)
     return parser
 
