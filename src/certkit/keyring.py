@@ -83,7 +83,7 @@ class KeyRing:
         name: The ring's name, e.g. ``"Liberty.KeyRing"``.
         owner: The user ID that owns the ring, e.g. the Liberty server's started task ID.
 
-    Example:
+    Examples:
         >>> from certkit.keyring import KeyRing
         >>> from certkit.pki import Lab
         >>> pki = Lab(seed="ring").pki()

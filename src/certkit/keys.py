@@ -218,7 +218,7 @@ def derive_key(seed: str | bytes, label: str, key_type: str = "ec-p256") -> Priv
     Raises:
         InputError: If ``key_type`` is not a known key type.
 
-    Example:
+    Examples:
         >>> from certkit.keys import derive_key
         >>> a = derive_key("demo", "server")
         >>> b = derive_key("demo", "server")

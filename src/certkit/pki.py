@@ -280,7 +280,7 @@ class Lab:
     profile's own, replacing one of the same type) and ``omit`` (extension types to leave out),
     so tests can make precisely the broken certificates they need.
 
-    Example:
+    Examples:
         >>> from certkit.pki import Lab
         >>> lab = Lab(seed="example")
         >>> root = lab.root_ca("Example Root CA")
