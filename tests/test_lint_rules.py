@@ -6,9 +6,9 @@ and these tests in step. The "good" certificates are certkit.pki.Lab defaults, c
 lab's clock.
 
 Certificates that cryptography refuses to build (zero, negative or over-long serial numbers,
-SHA-1 and MD5 signatures) are made by `resign`: build a good certificate, take its DER apart
-with the small TLV reader below, replace the serial number INTEGER and/or the signature
-AlgorithmIdentifier inside the TBSCertificate, sign the new TBS bytes with the issuer's key
+SHA-1 and MD5 signatures, version 1) are made by `resign`: build a good certificate, take its
+DER apart with the small TLV reader below, replace the serial number INTEGER and/or the
+signature AlgorithmIdentifier inside the TBSCertificate (or drop its version and extensions), sign the new TBS bytes with the issuer's key
 through cryptography's low-level ``sign`` (which still accepts SHA-1 and MD5), and put the
 Certificate SEQUENCE back together. The result is a correctly signed certificate (the test
 checks the signature against the issuer) that only the rule under test objects to.
@@ -29,6 +29,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 from cryptography.utils import CryptographyDeprecationWarning
 from cryptography.x509.oid import ExtendedKeyUsageOID as EKU
+from cryptography.x509.verification import PolicyBuilder, Store, VerificationError
 
 from certkit import InputError, Issued, Lab
 from certkit.lint import (
@@ -73,6 +74,22 @@ def fires(rule: str, cert: x509.Certificate | Issued, **kwargs: object) -> Findi
 
 def quiet(rule: str, cert: x509.Certificate | Issued, **kwargs: object) -> None:
     assert rule not in rules_fired(cert, **kwargs)
+
+
+def verifies(leaf: Issued, *intermediates: Issued, root: Issued = ROOT) -> bool:
+    """Whether cryptography's verifier accepts the leaf for its first DNS name, at AT."""
+    san = leaf.certificate.extensions.get_extension_for_class(x509.SubjectAlternativeName)
+    verifier = (
+        PolicyBuilder()
+        .store(Store([root.certificate]))
+        .time(AT)
+        .build_server_verifier(x509.DNSName(san.value.get_values_for_type(x509.DNSName)[0]))
+    )
+    try:
+        verifier.verify(leaf.certificate, [i.certificate for i in intermediates])
+    except VerificationError:
+        return False
+    return True
 
 
 def key_usage(**bits: bool) -> tuple[x509.KeyUsage, bool]:
@@ -147,16 +164,20 @@ def resign(
     *,
     serial: int | None = None,
     rsa_signature: tuple[str, hashes.HashAlgorithm] | None = None,
+    version_1: bool = False,
 ) -> x509.Certificate:
     """``issued``'s certificate with a new serial and/or signature algorithm, signed again.
 
     Args:
-        issued: A certificate from the lab (its issuer's private key signs the result).
+        issued: A certificate from the lab (its issuer's private key, or its own for a root,
+            signs the result).
         serial: The serial number to put in, any integer (zero, negative, 21 octets...).
         rsa_signature: (signature algorithm OID, hash) for an RSA issuer, e.g. SHA-1.
+        version_1: Make it a version 1 certificate: no version field, no extensions.
     """
-    assert issued.issuer is not None and issued.issuer.private_key is not None
-    key = issued.issuer.private_key
+    signer = issued.issuer or issued
+    assert signer.private_key is not None
+    key = signer.private_key
     _, start, end = _read_tlv(issued.der, 0)
     tbs, algorithm, _signature = _children(issued.der[start:end])
     _, start, end = _read_tlv(tbs, 0)
@@ -169,6 +190,9 @@ def resign(
         oid, _hash = rsa_signature
         algorithm = _tlv(0x30, _der_oid(oid) + b"\x05\x00")  # AlgorithmIdentifier, NULL params
         fields[2] = algorithm
+    if version_1:
+        assert fields[-1][0] == 0xA3
+        fields = fields[1:-1]
     new_tbs = _tlv(0x30, b"".join(fields))
     if rsa_signature is not None:
         assert isinstance(key, rsa.RSAPrivateKey)
@@ -181,7 +205,7 @@ def resign(
         warnings.simplefilter("ignore", CryptographyDeprecationWarning)
         cert = x509.load_der_x509_certificate(der)
     # The crafted certificate is genuinely signed by the issuer:
-    public = issued.issuer.certificate.public_key()
+    public = signer.certificate.public_key()
     if isinstance(public, rsa.RSAPublicKey):
         assert rsa_signature is not None
         public.verify(
@@ -337,6 +361,11 @@ def test_rule_ca_has_eku() -> None:
     )
     finding = fires("ca-has-eku", limited)
     assert finding.severity == "info" and "serverAuth, clientAuth" in finding.message
+    # The limit is real: a client-only intermediate cannot vouch for a server certificate.
+    client_only = LAB.intermediate_ca(ROOT, "Client CA", extra_extensions=[eku(EKU.CLIENT_AUTH)])
+    fires("ca-has-eku", client_only)
+    assert not verifies(LAB.server(client_only, ["s.example.com"]), client_only)
+    assert verifies(LAB.server(limited, ["s.example.com"]), limited)
     root = LAB.root_ca("EKU Root", extra_extensions=[eku(EKU.SERVER_AUTH)])
     assert "a root CA should carry none" in fires("ca-has-eku", root).message
     quiet("ca-has-eku", ROOT)
@@ -347,7 +376,7 @@ def test_rule_ku_encipherment_non_rsa() -> None:
     ec_server = LAB.server(INTERMEDIATE, ["e.example.com"],
                            extra_extensions=[key_usage(digital_signature=True, key_encipherment=True)])  # fmt: skip
     finding = fires("ku-encipherment-non-rsa", ec_server)
-    assert "keyEncipherment on an EC secp256r1 key" in finding.message
+    assert "keyEncipherment on an EC P-256 (secp256r1) key" in finding.message
     ed_server = LAB.server(INTERMEDIATE, ["d.example.com"], key_type="ed25519",
                            extra_extensions=[key_usage(digital_signature=True, data_encipherment=True)])  # fmt: skip
     assert (
@@ -403,6 +432,11 @@ def test_rule_ca_no_basic_constraints() -> None:
     not_ca = LAB.intermediate_ca(ROOT, "False CA",
                                  extra_extensions=[(x509.BasicConstraints(ca=False, path_length=None), True)])  # fmt: skip
     assert "CA:FALSE" in fires("ca-no-basic-constraints", not_ca, role="ca").message
+    old_root = resign(ROOT, version_1=True)  # no extensions at all: the role must be given
+    assert old_root.version == x509.Version.v1 and detect_role(old_root)[0] == "server"
+    assert (
+        "a version 1 certificate" in fires("ca-no-basic-constraints", old_root, role="ca").message
+    )
     quiet("ca-no-basic-constraints", ROOT)
     quiet("ca-no-basic-constraints", INTERMEDIATE)
 
@@ -423,6 +457,8 @@ def test_rule_ca_basic_constraints_not_critical() -> None:
         ROOT, "Soft CA", extra_extensions=[(x509.BasicConstraints(ca=True, path_length=0), False)]
     )
     fires("ca-basic-constraints-not-critical", soft)
+    assert not verifies(LAB.server(soft, ["s.example.com"]), soft)  # cryptography refuses it
+    assert verifies(SERVER, INTERMEDIATE)
     quiet("ca-basic-constraints-not-critical", ROOT)
     quiet("ca-basic-constraints-not-critical", INTERMEDIATE)
 

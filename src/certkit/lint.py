@@ -274,6 +274,9 @@ _WEAK_SIGNATURES = {
 }
 
 
+_NIST_CURVES = {"secp256r1": "P-256", "secp384r1": "P-384", "secp521r1": "P-521"}
+
+
 def _eku_list(oids: Iterable[x509.ObjectIdentifier]) -> str:
     names = [_EKU_NAMES.get(oid, oid.dotted_string) for oid in oids]
     return ", ".join(names) if names else "nothing"
@@ -283,7 +286,8 @@ def _key_name(key: object) -> str:
     if isinstance(key, rsa.RSAPublicKey):
         return f"RSA {key.key_size}-bit"
     if isinstance(key, ec.EllipticCurvePublicKey):
-        return f"EC {key.curve.name}"
+        nist = _NIST_CURVES.get(key.curve.name)
+        return f"EC {nist} ({key.curve.name})" if nist else f"EC {key.curve.name}"
     if isinstance(key, ed25519.Ed25519PublicKey):
         return "Ed25519"
     if isinstance(key, ed448.Ed448PublicKey):
@@ -448,6 +452,8 @@ def _ku_cert_sign_on_leaf(c: _Subject) -> str | None:
 @_check("ca-no-basic-constraints")
 def _ca_no_basic_constraints(c: _Subject) -> str | None:
     bc = c.basic_constraints
+    if bc is None and c.cert.version == x509.Version.v1:
+        return "a version 1 certificate, without extensions: nothing marks it as a CA"
     if bc is None:
         return "no basicConstraints extension: verifiers do not accept this certificate as a CA"
     if not bc.value.ca:
