@@ -553,8 +553,18 @@ def _load_pem(text: bytes, source: str, password: str | bytes | None, notes: lis
     blocks = _pem_blocks(text)
     if text[: blocks[0][3]].strip():
         notes.append("text before the first PEM block (ignored)")
+    wanted = _CERT_LABELS | _CSR_LABELS | _PKCS7_LABELS
+    alone = not any(label in wanted for label, _, _, _ in blocks)
     for number, (label, whole, body, _) in enumerate(blocks, start=1):
         name = label.decode()
+        if alone and label in _KEY_LABELS:  # keys with no certificate: say what they are
+            what = _NOT_A_CERTIFICATE[label]
+            problems.append(
+                BlockProblem(
+                    number, f"block {number} is {what}, not a certificate; {_WHAT_TO_DO[what]}"
+                )
+            )
+            continue
         if whole is None:
             problems.append(
                 BlockProblem(
