@@ -221,16 +221,16 @@ def read_file(path: str | Path, *, max_bytes: int = MAX_FILE_BYTES) -> bytes:
         InputError: If the file does not exist, is a directory, cannot be read or is too large.
     """
     path = Path(path)
+    cap = f"{max_bytes // (1024 * 1024)} MiB" if max_bytes >= 1024 * 1024 else f"{max_bytes} bytes"
     too_big = InputError(
-        f"{path}: more than the {max_bytes // (1024 * 1024)} MiB a certificate file can be; "
-        "check that this is the right file"
+        f"{path}: more than the {cap} a certificate file can be; check that this is the right file"
     )
     try:
         size = path.stat().st_size
         if size > max_bytes:
             raise InputError(
-                f"{path}: {size} bytes is more than the {max_bytes // (1024 * 1024)} MiB "
-                "a certificate file can be; check that this is the right file"
+                f"{path}: {size} bytes is more than the {cap} a certificate file can be; "
+                "check that this is the right file"
             )
         with path.open("rb") as handle:
             data = handle.read(max_bytes + 1)

@@ -68,7 +68,10 @@ def run(args: argparse.Namespace) -> int:
         if summary:
             errors.append(summary)
         if args.key and description.certificates:
-            problem = _check_key(path, args.key, args.password)
+            try:
+                problem = _check_key(path, args.key, args.password)
+            except InputError as exc:
+                problem = str(exc)
             if problem:
                 errors.append(problem)
         if not args.json:
@@ -93,8 +96,12 @@ def _check_key(path: str, key_path: str, password: str | None) -> str | None:
     if keys_match(leaf, key):
         print(f"{key_path}: the private key belongs to certificate 1 of {path}")
         return None
+    try:
+        subject = leaf.subject.rfc4514_string()
+    except ValueError:
+        subject = f"with serial {leaf.serial_number:X}"
     return (
-        f"{key_path}: the private key does not belong to certificate 1 of {path} "
+        f"{key_path}: the private key does not belong to the certificate {subject} in {path} "
         "(their public keys differ); use the key made with this certificate's request"
     )
 
