@@ -25,12 +25,12 @@ from dataclasses import dataclass, field
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
+from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa, x25519
 from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 from certkit.errors import InputError
-from certkit.keys import PrivateKey, derive_bytes, derive_key
+from certkit.keys import KEY_TYPES, PrivateKey, derive_bytes, derive_key
 
 __all__ = [
     "DEFAULT_NOW",
@@ -296,6 +296,7 @@ class Lab:
         if now.tzinfo is None:
             raise InputError("the lab clock needs a time zone: pass e.g. datetime(..., tzinfo=UTC)")
         self.now = now.astimezone(dt.UTC).replace(microsecond=0)
+        self._random_keys: dict[tuple[str, str], PrivateKey] = {}
 
     def __repr__(self) -> str:
         seed = repr(self.seed) if self.deterministic else "<random>"
@@ -321,9 +322,16 @@ class Lab:
             key_type: One of [`certkit.keys.KEY_TYPES`][certkit.keys.KEY_TYPES].
 
         Returns:
-            The private key.
+            The private key. A seeded lab derives it from the seed; a random lab generates it
+            with OpenSSL (faster) and keeps it, so the same label gives the same key.
         """
-        return derive_key(self.seed, label, key_type)
+        if self.deterministic:
+            return derive_key(self.seed, label, key_type)
+        cached = self._random_keys.get((label, key_type))
+        if cached is None:
+            cached = _generate_key(key_type)
+            self._random_keys[(label, key_type)] = cached
+        return cached
 
     def serial(self, label: str) -> int:
         """A positive serial number of 127 bits or fewer, derived from the seed and a label."""
@@ -791,6 +799,19 @@ class Lab:
         if isinstance(key, rsa.RSAPrivateKey):
             return builder.sign(key, hashes.SHA256())
         return builder.sign(key, None)
+
+
+def _generate_key(key_type: str) -> PrivateKey:
+    curves = {"ec-p256": ec.SECP256R1(), "ec-p384": ec.SECP384R1(), "ec-p521": ec.SECP521R1()}
+    if key_type in curves:
+        return ec.generate_private_key(curves[key_type])
+    if key_type in ("rsa-2048", "rsa-3072", "rsa-4096"):
+        return rsa.generate_private_key(65537, int(key_type.removeprefix("rsa-")))
+    if key_type == "ed25519":
+        return ed25519.Ed25519PrivateKey.generate()
+    if key_type == "x25519":
+        return x25519.X25519PrivateKey.generate()
+    raise InputError(f"unknown key type {key_type!r}: use one of {', '.join(KEY_TYPES)}")
 
 
 def _sign(builder: x509.CertificateBuilder, key: SigningKey) -> x509.Certificate:
