@@ -33,7 +33,6 @@ import importlib.resources
 import ipaddress
 import json
 import re
-import string
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -78,12 +77,53 @@ FAILURE_CLASSES: tuple[str, ...] = (
     "max-depth",
     "resource-limit",
     "algorithm",
+    "critical-extension",
     "malformed",
     "other",
 )
 """Every value of [`Failure.kind`][certkit.verify.Failure], each explained in the data file."""
 
 _E = TypeVar("_E", bound=x509.ExtensionType)
+_FACT_NAMES = (
+    "altname",
+    "at",
+    "basic_constraints",
+    "below",
+    "ca",
+    "ca_label",
+    "ca_role",
+    "candidates",
+    "child",
+    "cn",
+    "constraints",
+    "depth",
+    "eku",
+    "host",
+    "host_label",
+    "host_or_names",
+    "host_q",
+    "issuer",
+    "issuer_label",
+    "label",
+    "leaf",
+    "leaf_eku",
+    "leaf_label",
+    "leaf_role",
+    "message",
+    "names",
+    "new_ca_label",
+    "new_label",
+    "not_after",
+    "not_before",
+    "path_length",
+    "purpose",
+    "purpose_text",
+    "reversed_subject",
+    "role",
+    "subject",
+    "subject_cn",
+)
+"""The facts every explanation can use as {placeholders} (plus owner and ring in sketches)."""
 _MAX_LISTED = 8
 _NAME_CONSTRAINTS_OID = bytes.fromhex("0603551d1e")  # DER of OID 2.5.29.30, for unreadable ones
 _WIDTH = 96
@@ -503,7 +543,7 @@ def _walk(ctx: _Context) -> list[x509.Certificate]:
     anchors: dict[bytes, list[x509.Certificate]] = {}
     for cert in ctx.trust:
         anchors.setdefault(_name_key(cert.subject), []).append(cert)
-    limit = (ctx.max_chain_depth if ctx.max_chain_depth is not None else 8) + 2
+    limit = max(ctx.max_chain_depth or 0, 8) + 2
     path = [ctx.leaf]
     seen = {ctx.leaf}
     current = ctx.leaf
@@ -682,13 +722,32 @@ def _algorithm(ctx: _Context) -> _Finding | None:
     return None
 
 
+def _critical_extension(ctx: _Context) -> _Finding | None:
+    if _at_leaf(ctx.message):
+        return _Finding("critical-extension", ctx.leaf)
+    for cert in ctx.issuers():
+        try:
+            extensions = list(cert.extensions)
+        except Exception:
+            continue
+        if any(e.critical and isinstance(e.value, x509.UnrecognizedExtension) for e in extensions):
+            return _Finding("critical-extension", cert)
+    return None
+
+
 def _malformed(ctx: _Context) -> _Finding:
-    if "encountered processing" in ctx.message:
+    if _at_leaf(ctx.message):
         return _Finding("malformed", ctx.leaf)
     return _Finding("malformed", None, "unlocated")
 
 
 def _max_depth(ctx: _Context) -> _Finding:
+    # An untrusted self-signed certificate among the intermediates is its own issuer by name:
+    # cryptography tries it again and again until the depth limit, and reports the limit.
+    finding = _no_path(ctx)
+    if finding is not None and finding.variant == "self-signed":
+        finding.notes.append("depth-loop")
+        return finding
     depth = ctx.max_chain_depth if ctx.max_chain_depth is not None else "the default"
     return _Finding("max-depth", None, None, {"depth": str(depth)})
 
@@ -711,6 +770,7 @@ _HANDLERS: dict[str, Callable[[_Context], _Finding | None]] = {
     "path-length": _path_length,
     "name-constraints": _name_constraints,
     "algorithm": _algorithm,
+    "critical-extension": _critical_extension,
     "malformed": _malformed,
     "max-depth": _max_depth,
     "resource-limit": _resource_limit,
@@ -751,7 +811,7 @@ def _facts(ctx: _Context, finding: _Finding) -> dict[str, str]:
         is_ip = bool(host) and ipaddress.ip_address(host.strip("[]")) is not None
     except ValueError:
         is_ip = False
-    facts = dict.fromkeys(_placeholders(), "")
+    facts = dict.fromkeys(_FACT_NAMES, "")
     facts.update(
         leaf=_name(leaf.subject),
         leaf_role=_role(ctx, leaf),
@@ -794,26 +854,6 @@ def _facts(ctx: _Context, finding: _Finding) -> dict[str, str]:
             facts["ca_label"] = _label(cert.issuer)
     facts.update(finding.facts)
     return facts
-
-
-@functools.cache
-def _placeholders() -> tuple[str, ...]:
-    """Every {name} used by the data file's templates."""
-    names: set[str] = set()
-
-    def scan(value: object) -> None:
-        if isinstance(value, str):
-            names.update(f for _, f, _, _ in string.Formatter().parse(value) if f)
-        elif isinstance(value, list):
-            for item in value:
-                scan(item)
-        elif isinstance(value, dict):
-            for item in value.values():
-                scan(item)
-
-    scan(_catalogue()["classes"])
-    scan(_catalogue()["notes"])
-    return tuple(sorted(names))
 
 
 # -- certificate helpers -----------------------------------------------------------------------
