@@ -46,7 +46,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as out:
         builds = [
             timed(
-                [str(BIN / "mkdocs"), "build", "--strict", "--quiet", "--site-dir", f"{out}/site"]
+                [str(BIN / "mkdocs"), "build", "--strict", "--site-dir", f"{out}/site"]
             )
             for _ in range(args.repeat)
         ]

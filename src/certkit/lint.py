@@ -17,7 +17,7 @@ Severities:
 * ``warning``: it works today but is fragile or non-compliant;
 * ``info``: worth knowing, nothing to fix for most private CAs.
 
-Example:
+Examples:
     >>> from cryptography import x509
     >>> from certkit import Lab
     >>> from certkit.lint import lint
