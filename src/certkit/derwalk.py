@@ -9,9 +9,9 @@ modules of RFC 5280 (certificates and CRLs), RFC 2986 (requests) and RFC 3279 / 
 The labels come from walking that structure, never from a table of offsets: the walker holds the
 ASN.1 definitions (SEQUENCE, SEQUENCE OF, CHOICE, OPTIONAL and DEFAULT fields, EXPLICIT and
 IMPLICIT tags, ``ANY DEFINED BY``) and matches each TLV against the definition of the field it
-stands in. A TLV that does not fit its definition keeps a generic label and a
-[`problem`][certkit.derwalk.Node.problem], so a damaged certificate is still walked as far as
-its bytes allow. Extension values, the RSA public key inside the subjectPublicKey BIT STRING and
+stands in. A TLV that does not fit its definition keeps a generic label and says why in its
+[`Node`][certkit.derwalk.Node]'s ``problem``, so a damaged certificate is still walked as far
+as its bytes allow. Extension values, the RSA public key inside the subjectPublicKey BIT STRING and
 the ECDSA signature inside the signature BIT STRING are DER inside DER: they are walked too, at
 their real offsets in the outer bytes.
 
@@ -1146,6 +1146,16 @@ def der_walk(der: bytes, kind: Kind = "auto") -> list[Node]:
     Raises:
         DerError: If the bytes are not DER: a length runs past the end of its container,
             bytes follow the outer TLV, or the data is empty.
+
+    Examples:
+        >>> from certkit.pki import Lab
+        >>> der = Lab(seed="doc").root_ca("Doc Root").der
+        >>> nodes = der_walk(der)
+        >>> [(n.offset, n.path) for n in nodes][1:4]
+        [(4, 'tbsCertificate'), (8, 'tbsCertificate.version'), (10, 'tbsCertificate.version')]
+        >>> cn = next(n for n in nodes if n.path == "tbsCertificate.subject.rdnSequence[0][0].type")
+        >>> cn.text, der[cn.offset : cn.end].hex()
+        ('2.5.4.3 commonName', '0603550403')
     """
     if not der:
         raise DerError("no bytes to walk", 0)
@@ -1191,6 +1201,12 @@ def hex_view(
 
     Raises:
         ValueError: If ``nodes`` is a list but ``der`` is not given.
+
+    Examples:
+        >>> from certkit.pki import Lab
+        >>> view = hex_view(Lab(seed="doc").root_ca("Doc Root").der, width=8)
+        >>> print(view.splitlines()[3])
+        00000a  02 01 02                     tbsCertificate.version  INTEGER (Version) = 2 (v3)
     """
     if isinstance(nodes, bytes):
         der = nodes
