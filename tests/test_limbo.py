@@ -115,6 +115,17 @@ def check_expressible(case: dict[str, Any]) -> None:
         raise Inexpressible(f"EKU {case['extended_key_usage']}")
     if case["validation_kind"] == "SERVER":
         peer_name(case)
+        name = case["expected_peer_name"]
+        if name["kind"] == "DNS" and is_ip_address(name["value"]):
+            raise Inexpressible("a DNS peer name that certkit would read as an IP address")
+
+
+def is_ip_address(text: str) -> bool:
+    try:
+        ipaddress.ip_address(text)
+    except ValueError:
+        return False
+    return True
 
 
 def cryptography_verdict(case: dict[str, Any], certs: dict[str, Any], now: dt.datetime) -> str:

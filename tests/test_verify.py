@@ -719,6 +719,15 @@ def test_cli_not_verified_prints_the_explanation(files: Path) -> None:
     assert "RACDCERT ID(ZCEESRV) +\n      GENREQ" in run.stdout and "RING(ZCEE.Ring)" in run.stdout
 
 
+def test_cli_reversed_chain_file(pki: Pki, files: Path) -> None:
+    (files / "reversed.pem").write_text(pem_bundle(reversed(pki.server.chain(include_root=False))))
+    run = certkit(files, "--host", "zcee.example.com", "reversed.pem", "--trust", "root.pem", *AT)
+    assert run.returncode == 1
+    text = " ".join(run.stdout.split())
+    assert "Note: The first certificate, 'CN=Verify Issuing CA', is a CA certificate" in text
+    assert "Note: The chain looks reversed: 'CN=zcee.example.com' was issued by the first" in text
+
+
 def test_cli_json(files: Path) -> None:
     run = certkit(
         files, "--host", "other.example.com", "fullchain.pem", "--trust", "root.pem", *AT, "--json"

@@ -634,14 +634,14 @@ def _name_mismatch(ctx: _Context) -> _Finding:
         finding.notes.append("cn-ignored")
     if not _eku_allows(ctx.leaf, ctx.purpose, leaf=True):
         finding.notes.append("eku-also")
-    return finding
+    return _note_ca_first(ctx, finding)
 
 
 def _client_no_san(ctx: _Context) -> _Finding:
     finding = _Finding("client-no-san", ctx.leaf)
     if not _eku_allows(ctx.leaf, ctx.purpose, leaf=True):
         finding.notes.append("eku-also")
-    return finding
+    return _note_ca_first(ctx, finding)
 
 
 def _wrong_eku(ctx: _Context) -> _Finding | None:
@@ -654,7 +654,19 @@ def _wrong_eku(ctx: _Context) -> _Finding | None:
 
 
 def _leaf_is_ca(ctx: _Context) -> _Finding:
-    finding = _Finding("leaf-is-ca", ctx.leaf)
+    return _note_reversed(ctx, _Finding("leaf-is-ca", ctx.leaf))
+
+
+def _note_ca_first(ctx: _Context, finding: _Finding) -> _Finding:
+    """A CA certificate where the leaf belongs explains a missing SAN better than the SAN does."""
+    constraints = _extension(ctx.leaf, x509.BasicConstraints)
+    if constraints is not None and constraints.ca:
+        finding.notes.append("ca-first")
+        _note_reversed(ctx, finding)
+    return finding
+
+
+def _note_reversed(ctx: _Context, finding: _Finding) -> _Finding:
     for cert in ctx.intermediates:
         constraints = _extension(cert, x509.BasicConstraints)
         is_ca = constraints is not None and constraints.ca
