@@ -9,7 +9,6 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import tracemalloc
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -572,6 +571,3 @@ def test_messages_say_what_to_do() -> None:
                 continue  # a certificate whose fields fail only when read: see test_anatomy
             message = str(bundle.error())
         assert ";" in message, (name, message)
-
-
-LoadFunction = Callable[..., object]

@@ -868,7 +868,7 @@ def _expected_universal(spec: Spec) -> set[int] | None:
     if isinstance(spec, _Seq | _SeqOf):
         return {17} if isinstance(spec, _SeqOf) and spec.is_set else {16}
     if isinstance(spec, _AnyString):
-        return set(_STRING_CODECS)
+        return None  # AttributeValue is ANY DEFINED BY type; strings in practice
     if isinstance(spec, _Defined) and spec.container is not None:
         return {spec.container}
     return None
@@ -972,7 +972,6 @@ class _Walker:
         expected = None if implicit else _expected_universal(spec)
         if expected is not None and not (tag.cls == "universal" and tag.number in expected):
             names = " or ".join(sorted(_UNIVERSAL.get(n, str(n)) for n in expected))
-            names = "a string type" if len(expected) > 3 else names
             problem = f"expected {names}, found {tag.name}"
             return self.generic(tlv, path, depth, spec.type_name, problem)
         if isinstance(spec, _Seq | _SeqOf):
@@ -995,7 +994,10 @@ class _Walker:
                 return self.generic(tlv, path, depth, spec.type_name)
             name, inner_spec = resolved
             return self.typed(inner_spec, tlv, _join(path, name), depth, {})
-        if isinstance(spec, _Any):
+        if isinstance(spec, _Any) or (
+            isinstance(spec, _AnyString)
+            and (tag.cls != "universal" or tag.number not in _STRING_CODECS)
+        ):
             return self.generic(tlv, path, depth, spec.type_name)
         # A primitive: _Prim or _AnyString.
         if tag.constructed:

@@ -786,15 +786,15 @@ def load_certificates(data: bytes, source: str = "input") -> list[x509.Certifica
             or a block does not decode.
     """
     bundle = load_bundle(data, source)
+    problems = list(bundle.problems)
     for item in bundle.items:
         if item.kind != "certificate":
             what = "a private key" if item.kind == "private key" else _DER_NAMES["csr"]
             where = f"block {item.block} is" if bundle.encoding == "PEM" else "this is"
-            bundle.problems.append(
-                BlockProblem(item.block, f"{where} {what}, not a certificate; {_WHAT_TO_DO[what]}")
-            )
-    if bundle.problems:
-        first = min(bundle.problems, key=lambda p: p.block)
+            todo = _WHAT_TO_DO[what]
+            problems.append(BlockProblem(item.block, f"{where} {what}, not a certificate; {todo}"))
+    if problems:
+        first = min(problems, key=lambda p: p.block)
         raise InputError(f"{source}: {first.message}")
     return bundle.certificates
 
