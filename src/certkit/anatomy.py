@@ -31,7 +31,7 @@ import json
 import re
 import textwrap
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from importlib import resources
 from pathlib import Path
 from typing import Any, Literal, TypeVar
@@ -868,7 +868,7 @@ def describe(
             cert = dict(certificates)[entry.number]
             for number, candidate in certificates:
                 if number != entry.number and _issued(cert, candidate):
-                    entry = _replace(entry, issued_by=number)
+                    entry = replace(entry, issued_by=number)
                     break
         linked.append(entry)
     keys = []
@@ -892,12 +892,6 @@ def describe(
         problems=list(bundle.problems),
         notes=list(bundle.notes),
     )
-
-
-def _replace(entry: CertificateDescription, **changes: Any) -> CertificateDescription:
-    from dataclasses import replace
-
-    return replace(entry, **changes)
 
 
 def describe_file(
