@@ -354,6 +354,9 @@ def test_wrong_eku_on_the_issuing_ca(pki: Pki) -> None:
     failure = failure_of(check(leaf, [ca], [pki.root], pki.at))
     assert failure.kind == "wrong-eku" and failure.certificate == ca.certificate
     assert failure.role == "intermediate CA certificate"
+    assert "lists only clientAuth" in failure.detail and "whose certificate allows serverAuth" in (
+        failure.fix
+    )
 
 
 def test_issuer_with_ca_false(pki: Pki) -> None:
@@ -478,6 +481,16 @@ def test_chain_longer_than_max_depth(pki: Pki) -> None:
     assert failure.kind == "max-depth" and failure.certificate is None
     assert "at most 0 intermediate" in failure.detail and failure.role == ""
     assert check(pki.server, [pki.inter], [pki.root], pki.at, max_chain_depth=1).ok
+    # Past cryptography's default depth (8 on cryptography 50), the figure is the default.
+    ca = pki.root
+    chain = []
+    for number in range(10):
+        ca = pki.lab.intermediate_ca(ca, f"Deep CA {number}", path_length=None)
+        chain.append(ca)
+    leaf = pki.lab.server(ca, ["zcee.example.com"], label="deep leaf")
+    failure = failure_of(check(leaf, chain, [pki.root], pki.at))
+    assert failure.kind == "max-depth", failure.message
+    assert re.search(r"at most \d+ intermediate", failure.detail), failure.detail
 
 
 def test_algorithm_not_accepted(pki: Pki) -> None:
@@ -486,6 +499,7 @@ def test_algorithm_not_accepted(pki: Pki) -> None:
     leaf = pki.lab.server(inter, ["zcee.example.com"], key_type="ed25519", label="ed leaf")
     failure = failure_of(check(leaf, [inter], [root], pki.at))
     assert failure.kind == "algorithm" and failure.certificate is not None
+    assert "has an Ed25519 key, signed with no separate hash, which" in failure.detail
     assert "Ed25519 are refused" in failure.rule
 
 

@@ -85,6 +85,7 @@ FAILURE_CLASSES: tuple[str, ...] = (
 
 _E = TypeVar("_E", bound=x509.ExtensionType)
 _FACT_NAMES = (
+    "algorithm",
     "altname",
     "at",
     "basic_constraints",
@@ -377,6 +378,7 @@ def verify_chain(
                 "or verify a server certificate"
             )
         client_verifier = builder.build_client_verifier()
+        depth = client_verifier.policy.max_chain_depth
 
         def verify() -> list[x509.Certificate]:
             return list(client_verifier.verify(leaf, untrusted).chain)
@@ -393,6 +395,7 @@ def verify_chain(
             raise InputError(
                 f"host {host!r} is not a valid DNS name or IP address ({exc})"
             ) from None
+        depth = server_verifier.policy.max_chain_depth
 
         def verify() -> list[x509.Certificate]:
             return list(server_verifier.verify(leaf, untrusted))
@@ -408,7 +411,7 @@ def verify_chain(
             host=host,
             client=client,
             at=when,
-            max_chain_depth=max_chain_depth,
+            max_chain_depth=depth,
             message=str(exc),
         )
         return Verification(False, [], _diagnose(context), purpose, host, when)
@@ -450,7 +453,7 @@ class _Context:
     host: str | None
     client: bool
     at: dt.datetime
-    max_chain_depth: int | None
+    max_chain_depth: int  # the verifier's, default or given
     message: str
 
     @functools.cached_property
@@ -543,7 +546,7 @@ def _walk(ctx: _Context) -> list[x509.Certificate]:
     anchors: dict[bytes, list[x509.Certificate]] = {}
     for cert in ctx.trust:
         anchors.setdefault(_name_key(cert.subject), []).append(cert)
-    limit = max(ctx.max_chain_depth or 0, 8) + 2
+    limit = max(ctx.max_chain_depth, 8) + 2
     path = [ctx.leaf]
     seen = {ctx.leaf}
     current = ctx.leaf
@@ -649,7 +652,7 @@ def _wrong_eku(ctx: _Context) -> _Finding | None:
         return _Finding("wrong-eku", ctx.leaf)
     for cert in ctx.issuers():
         if not _eku_allows(cert, ctx.purpose, leaf=False):
-            return _Finding("wrong-eku", cert)
+            return _Finding("wrong-eku", cert, "ca")
     return None
 
 
@@ -760,8 +763,7 @@ def _max_depth(ctx: _Context) -> _Finding:
     if finding is not None and finding.variant == "self-signed":
         finding.notes.append("depth-loop")
         return finding
-    depth = ctx.max_chain_depth if ctx.max_chain_depth is not None else "the default"
-    return _Finding("max-depth", None, None, {"depth": str(depth)})
+    return _Finding("max-depth")
 
 
 def _resource_limit(ctx: _Context) -> _Finding:
@@ -840,7 +842,7 @@ def _facts(ctx: _Context, finding: _Finding) -> dict[str, str]:
         purpose_text="TLS client" if ctx.client else "TLS server",
         at=_when(ctx.at),
         message=ctx.message,
-        depth=str(ctx.max_chain_depth) if ctx.max_chain_depth is not None else "",
+        depth=str(ctx.max_chain_depth),
     )
     if cert is not None:
         child = None
@@ -859,6 +861,7 @@ def _facts(ctx: _Context, finding: _Finding) -> dict[str, str]:
             not_before=_when(cert.not_valid_before_utc),
             not_after=_when(cert.not_valid_after_utc),
             eku=_eku_text(cert),
+            algorithm=_algorithm_text(cert),
             child=_name(child.subject) if child is not None else "a certificate in the chain",
         )
         if not facts["ca"]:
@@ -944,6 +947,28 @@ def _weak(cert: x509.Certificate) -> bool:
     if isinstance(key, ec.EllipticCurvePublicKey):
         return key.curve.name not in ("secp256r1", "secp384r1", "secp521r1")
     return True
+
+
+def _algorithm_text(cert: x509.Certificate) -> str:
+    """The certificate's key and signature algorithm in words, e.g. "an RSA 1024-bit key"."""
+    try:
+        key = cert.public_key()
+    except Exception:
+        key_text = "a public key cryptography cannot read"
+    else:
+        if isinstance(key, rsa.RSAPublicKey):
+            key_text = f"an RSA {key.key_size}-bit key"
+        elif isinstance(key, ec.EllipticCurvePublicKey):
+            key_text = f"an EC key on {key.curve.name}"
+        else:
+            kind = type(key).__name__.removesuffix("PublicKey") or "public"
+            key_text = f"{'an' if kind[0] in 'AEIOU' else 'a'} {kind} key"
+    try:
+        algorithm = cert.signature_hash_algorithm
+        signature = algorithm.name.upper() if algorithm is not None else "no separate hash"
+    except Exception:
+        signature = f"an unsupported algorithm ({cert.signature_algorithm_oid.dotted_string})"
+    return f"{key_text}, signed with {signature}"
 
 
 def _general_name(name: x509.GeneralName) -> str:
