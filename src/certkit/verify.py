@@ -546,7 +546,7 @@ def _walk(ctx: _Context) -> list[x509.Certificate]:
     anchors: dict[bytes, list[x509.Certificate]] = {}
     for cert in ctx.trust:
         anchors.setdefault(_name_key(cert.subject), []).append(cert)
-    limit = max(ctx.max_chain_depth, 8) + 2
+    limit = min(max(ctx.max_chain_depth, 8), 32) + 2
     path = [ctx.leaf]
     seen = {ctx.leaf}
     current = ctx.leaf
