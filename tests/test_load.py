@@ -144,7 +144,7 @@ def _bad_inputs() -> dict[str, Case]:
                     serialization.NoEncryption(),
                 )
             },
-            "this is a private key (DER), not a certificate",
+            "this DER file is a private key, not a certificate",
         ),
         "CRL (PEM)": Case(
             {"ca.crl": crl.public_bytes(serialization.Encoding.PEM)},
@@ -152,7 +152,7 @@ def _bad_inputs() -> dict[str, Case]:
         ),
         "CRL (DER)": Case(
             {"ca.crl": crl.public_bytes(serialization.Encoding.DER)},
-            "this is a certificate revocation list (CRL) (DER), not a certificate",
+            "this DER file is a certificate revocation list (CRL), not a certificate",
         ),
         "public key (PEM)": Case(
             {
@@ -168,7 +168,7 @@ def _bad_inputs() -> dict[str, Case]:
                     serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
                 )
             },
-            "this is a public key (DER), not a certificate",
+            "this DER file is a public key, not a certificate",
         ),
         "bundle with one corrupt block": Case(
             {"bundle.pem": pem(ROOT.certificate) + corrupt + pem(INTERMEDIATE.certificate)},
@@ -201,11 +201,11 @@ def _bad_inputs() -> dict[str, Case]:
         ),
         "trailing garbage after DER": Case(
             {"server.der": server_der + b"garbage!"},
-            "8 bytes of trailing garbage follow its end at byte",
+            "8 bytes follow its end at byte 463 (trailing garbage)",
         ),
         "zero padding after DER (RECFM=FB)": Case(
             {"server.der": server_der + b"\x00" * (80 - len(server_der) % 80)},
-            "zero padding, as a binary transfer from a fixed-length (RECFM=FB) data set adds",
+            "(zeros: the padding a binary transfer from a fixed-length RECFM=FB data set adds)",
         ),
         "DER that is no certificate inside": Case(
             {"server.der": server_der.replace(b"\x02\x10", b"\x04\x10", 1)},
@@ -278,7 +278,7 @@ def _bad_inputs() -> dict[str, Case]:
         ),
         "--key that is a certificate": Case(
             {"server.pem": server_pem, "root.pem": pem(ROOT.certificate)},
-            "holds no private key",
+            "root.pem: block 1 is a certificate, not a private key; give the key file",
             key="root.pem",
             described="CN=localhost",
         ),
@@ -497,7 +497,7 @@ def test_strict_loader_refuses_csrs_and_keys_next_to_certificates() -> None:
         load_certificates(pem(SERVER.certificate) + request.pem.encode(), "mixed.pem")
     with pytest.raises(InputError, match="block 2 is a private key, not a certificate"):
         load_certificates(pem(SERVER.certificate) + key_pem(SERVER), "combined.pem")
-    with pytest.raises(InputError, match="this is a certificate signing request"):
+    with pytest.raises(InputError, match="this DER file is a certificate signing request"):
         load_certificates(request.csr.public_bytes(serialization.Encoding.DER), "req.der")
 
 

@@ -365,6 +365,8 @@ class Description:
                 parts.append(f"{what} {entry.number}: cannot read {fields}")
         if not parts:
             return None
+        if not self.problems:  # only fields that fail when read: the certificate is malformed
+            parts[-1] += "; the rest is described: ask the issuer for a well-formed certificate"
         if len(parts) == 1:
             return f"{self.source}: {parts[0]}"
         return f"{self.source}: {len(parts)} problems: " + "; ".join(parts)

@@ -377,7 +377,11 @@ def load_bundle(
             bundle = _load_unarmored(text, source, password, notes)
     if not any(i.kind in ("certificate", "csr") for i in bundle.items):
         for item in bundle.items:  # private keys alone
-            where = f"block {item.block} is" if bundle.encoding == "PEM" else "this is"
+            where = (
+                f"block {item.block} is"
+                if bundle.encoding == "PEM"
+                else f"this {bundle.encoding} file is"
+            )
             todo = _WHAT_TO_DO["a private key"]
             bundle.problems.append(
                 BlockProblem(item.block, f"{where} a private key, not a certificate; {todo}")
@@ -430,14 +434,14 @@ def _load_der(data: bytes, source: str, password: str | bytes | None, notes: lis
     if hl + length < len(data):
         extra = data[hl + length :]
         why = (
-            "zero padding, as a binary transfer from a fixed-length (RECFM=FB) data set adds"
+            "zeros: the padding a binary transfer from a fixed-length RECFM=FB data set adds"
             if not extra.strip(b"\x00")
             else "trailing garbage"
         )
         raise InputError(
-            f"{source}: looks like DER but does not decode: {len(extra)} bytes of {why} "
-            f"follow its end at byte {hl + length}; cut the file to {hl + length} bytes "
-            "or transfer it again (binary, RECFM=VB or a z/OS UNIX file)"
+            f"{source}: looks like DER but does not decode: {len(extra)} bytes follow its end "
+            f"at byte {hl + length} ({why}); cut the file to {hl + length} bytes "
+            "or transfer it again (binary, from RECFM=VB or a z/OS UNIX file)"
         )
     shape = _der_shape(data)
     if shape == "pkcs12":
@@ -461,7 +465,9 @@ def _load_der(data: bytes, source: str, password: str | bytes | None, notes: lis
             ) from None
     if shape in _DER_NAMES:
         what = _DER_NAMES[shape]
-        raise InputError(f"{source}: this is {what} (DER), not a certificate; {_WHAT_TO_DO[what]}")
+        raise InputError(
+            f"{source}: this DER file is {what}, not a certificate; {_WHAT_TO_DO[what]}"
+        )
     try:
         certificate = x509.load_der_x509_certificate(data)
     except ValueError as exc:
@@ -790,7 +796,11 @@ def load_certificates(data: bytes, source: str = "input") -> list[x509.Certifica
     for item in bundle.items:
         if item.kind != "certificate":
             what = "a private key" if item.kind == "private key" else _DER_NAMES["csr"]
-            where = f"block {item.block} is" if bundle.encoding == "PEM" else "this is"
+            where = (
+                f"block {item.block} is"
+                if bundle.encoding == "PEM"
+                else f"this {bundle.encoding} file is"
+            )
             todo = _WHAT_TO_DO[what]
             problems.append(BlockProblem(item.block, f"{where} {what}, not a certificate; {todo}"))
     if problems:
@@ -881,9 +891,15 @@ def load_private_key(
                 keys.append(_pem_key(number, block.group(0), password))
             except _BlockError as exc:
                 raise InputError(f"{source}: {exc}") from None
-        elif not keys and label not in _CERT_LABELS:
-            what = _NOT_A_CERTIFICATE.get(label, f"a {label.decode()} block")
-            raise InputError(f"{source}: block {number} is {what}, not a private key")
+        elif not keys:
+            what = (
+                "a certificate"
+                if label in _CERT_LABELS
+                else _NOT_A_CERTIFICATE.get(label, f"a {label.decode()} block")
+            )
+            raise InputError(
+                f"{source}: block {number} is {what}, not a private key; give the key file"
+            )
     if not keys:
         raise InputError(
             f"{source}: holds no private key (no -----BEGIN PRIVATE KEY----- block); "
