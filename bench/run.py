@@ -45,9 +45,7 @@ def main() -> int:
 
     with tempfile.TemporaryDirectory() as out:
         builds = [
-            timed(
-                [str(BIN / "mkdocs"), "build", "--strict", "--site-dir", f"{out}/site"]
-            )
+            timed([str(BIN / "mkdocs"), "build", "--strict", "--site-dir", f"{out}/site"])
             for _ in range(args.repeat)
         ]
     record: dict[str, object] = {

@@ -902,7 +902,7 @@ def load_private_key(
             )
     if not keys:
         raise InputError(
-            f"{source}: holds no private key (no -----BEGIN PRIVATE KEY----- block); "
+            f"{source}: holds no private key (no PEM PRIVATE KEY block); "
             "give the key file"
         )
     return keys[0]

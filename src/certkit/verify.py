@@ -8,7 +8,7 @@ certificate, its subject and issuer), the rule (with its RFC section) and the fi
 sketch of RACF key ring commands. The explanations are data, kept in
 ``certkit/data/verify_failures.json``.
 
-Example:
+Examples:
     >>> from certkit.pki import Lab
     >>> from certkit.verify import verify_chain
     >>> lab = Lab(seed="verify-example")

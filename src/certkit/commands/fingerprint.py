@@ -27,5 +27,9 @@ def run(args: argparse.Namespace) -> int:
             digest = hashlib.new(args.algorithm, cert.public_bytes(serialization.Encoding.DER))
             hexed = digest.hexdigest().upper()
             pairs = ":".join(hexed[i : i + 2] for i in range(0, len(hexed), 2))
-            print(f"{args.algorithm.upper()} {pairs}  {cert.subject.rfc4514_string()}")
+            try:
+                subject = cert.subject.rfc4514_string()
+            except ValueError:  # fields are parsed lazily; a malformed subject fails here
+                subject = "(subject unreadable: see certkit inspect)"
+            print(f"{args.algorithm.upper()} {pairs}  {subject}")
     return 0
