@@ -902,8 +902,7 @@ def load_private_key(
             )
     if not keys:
         raise InputError(
-            f"{source}: holds no private key (no PEM PRIVATE KEY block); "
-            "give the key file"
+            f"{source}: holds no private key (no PEM PRIVATE KEY block); give the key file"
         )
     return keys[0]
 
