@@ -150,3 +150,69 @@ def test_real_command_exit_status_and_stderr(tmp_path: Path) -> None:
     assert result.stderr.startswith("certkit: error: ") and result.stderr.count("\n") == 1
     version = subprocess.run([CERTKIT, "--version"], capture_output=True, text=True, check=True)
     assert version.stdout.startswith("certkit ")
+
+
+def test_pki_create_files_work_with_openssl_and_keytool(tmp_path: Path) -> None:
+    assert CERTKIT
+    lab = tmp_path / "lab"
+    subprocess.run(
+        [CERTKIT, "pki", "create", str(lab), "--seed", "tools"], check=True, capture_output=True
+    )
+    at = "1767312000"  # 2026-01-02, the seeded lab's clock plus a day
+    for leaf in ("server.pem", "client.pem"):
+        result = subprocess.run(
+            [
+                "openssl",
+                "verify",
+                "-attime",
+                at,
+                "-CAfile",
+                "ca-bundle.pem",
+                "-untrusted",
+                "intermediate-ca.pem",
+                leaf,
+            ],
+            cwd=lab,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert result.stdout.strip() == f"{leaf}: OK", result.stdout + result.stderr
+    # The full chain and the key match (openssl prints nothing on mismatch-free input).
+    key_pub = subprocess.run(
+        ["openssl", "pkey", "-in", "server-key.pem", "-pubout"],
+        cwd=lab,
+        capture_output=True,
+        check=True,
+    ).stdout
+    cert_pub = subprocess.run(
+        ["openssl", "x509", "-in", "server-fullchain.pem", "-noout", "-pubkey"],
+        cwd=lab,
+        capture_output=True,
+        check=True,
+    ).stdout
+    assert key_pub == cert_pub
+    keytool = shutil.which("keytool")
+    assert keytool, "keytool (a JDK) is required: make system-deps installs it"
+    listing = subprocess.run(
+        [keytool, "-list", "-v", "-keystore", "server.p12", "-storepass", "changeit"],
+        cwd=lab,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert "Alias name: server" in listing and "Certificate chain length: 3" in listing
+    listing = subprocess.run(
+        [keytool, "-list", "-keystore", "truststore.p12", "-storepass", "changeit"],
+        cwd=lab,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert (
+        "root-ca, " in listing
+        and "intermediate-ca, " in listing
+        and listing.count("trustedCertEntry") == 2
+    )
+    readme = (lab / "README.txt").read_text()
+    assert "--seed 'tools'" in readme and "changeit" in readme

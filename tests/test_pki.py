@@ -122,3 +122,137 @@ def test_bad_requests_are_input_errors() -> None:
         lab.root_ca("DH Root", key_type="x25519")
     with pytest.raises(InputError, match="at least 1 day"):
         lab.root_ca("Zero", days=0)
+
+
+# -- the rest of the lab: intermediates, clients, requests, CRLs, stores ---------------------
+
+from cryptography.hazmat.primitives import serialization  # noqa: E402
+from cryptography.hazmat.primitives.serialization import pkcs12  # noqa: E402
+
+from certkit.pki import java_truststore, pem_bundle  # noqa: E402
+
+
+def test_lab_pki_shape() -> None:
+    pki = Lab(seed="shape").pki(["svc.example", "127.0.0.1"], client_name="batch job")
+    assert pki.intermediate.issuer is pki.root and pki.server.issuer is pki.intermediate
+    assert pki.server.chain(include_root=False) == [
+        pki.server.certificate,
+        pki.intermediate.certificate,
+    ]
+    assert pki.server.fullchain_pem() == pki.server.pem + pki.intermediate.pem
+    basic = pki.intermediate.certificate.extensions.get_extension_for_class(
+        x509.BasicConstraints
+    ).value
+    assert basic.ca and basic.path_length == 0
+    eku = pki.client.certificate.extensions.get_extension_for_class(x509.ExtendedKeyUsage).value
+    assert list(eku) == [ExtendedKeyUsageOID.CLIENT_AUTH]
+    assert pki.client.name == "CN=batch job"
+
+
+def test_start_makes_expired_and_not_yet_valid_certificates() -> None:
+    lab = Lab(seed="start")
+    root = lab.root_ca("Start Root")
+    old = lab.server(root, ["old.example"], start=-dt.timedelta(days=400), days=365)
+    early = lab.server(root, ["early.example"], start=dt.timedelta(days=30))
+    assert old.certificate.not_valid_after_utc < lab.now
+    assert early.certificate.not_valid_before_utc > lab.now
+
+
+def test_extension_overrides() -> None:
+    lab = Lab(seed="override")
+    root = lab.root_ca("Override Root")
+    client_eku = x509.ExtendedKeyUsage([ExtendedKeyUsageOID.CLIENT_AUTH])
+    cert = lab.server(
+        root,
+        ["o.example"],
+        extra_extensions=[(client_eku, False)],
+        omit=[x509.SubjectKeyIdentifier],
+    ).certificate
+    assert cert.extensions.get_extension_for_class(x509.ExtendedKeyUsage).value == client_eku
+    with pytest.raises(x509.ExtensionNotFound):
+        cert.extensions.get_extension_for_class(x509.SubjectKeyIdentifier)
+
+
+def test_request_and_signing() -> None:
+    lab = Lab(seed="csr")
+    root = lab.root_ca("CSR Root")
+    request = lab.request("zcee.example.com", hostnames=["zcee.example.com", "10.1.1.1"])
+    assert request.pem.startswith("-----BEGIN CERTIFICATE REQUEST-----")
+    assert request.csr.is_signature_valid
+    issued = lab.sign_request(root, request, usage="client", days=30)
+    cert = issued.certificate
+    assert cert.subject == request.csr.subject
+    assert cert.public_key() == request.csr.public_key()
+    san = cert.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
+    assert san.get_values_for_type(x509.DNSName) == ["zcee.example.com"]
+    eku = cert.extensions.get_extension_for_class(x509.ExtendedKeyUsage).value
+    assert list(eku) == [ExtendedKeyUsageOID.CLIENT_AUTH]
+    assert issued.private_key is request.private_key
+    cert.verify_directly_issued_by(root.certificate)
+    # A request read from elsewhere: the lab never has its key.
+    bare = lab.sign_request(root, request.csr)
+    assert bare.private_key is None
+    with pytest.raises(InputError, match="no private key"):
+        bare.key_pem()
+    with pytest.raises(InputError, match="usage 'email'"):
+        lab.sign_request(root, request, usage="email")
+
+
+def test_tampered_request_is_refused() -> None:
+    lab = Lab(seed="csr-bad")
+    root = lab.root_ca("CSR Root")
+    good = lab.request("a.example").csr.public_bytes(serialization.Encoding.DER)
+    index = good.index(b"a.example")
+    tampered = x509.load_der_x509_csr(good[:index] + b"b" + good[index + 1 :])
+    with pytest.raises(InputError, match="signature does not verify"):
+        lab.sign_request(root, tampered)
+
+
+def test_crl_lists_revoked_serials_and_is_signed() -> None:
+    lab = Lab(seed="crl")
+    pki = lab.pki()
+    crl = lab.crl(pki.intermediate, revoked=[pki.client], days=3, number=7)
+    assert crl.is_signature_valid(pki.intermediate.certificate.public_key())  # type: ignore[arg-type]
+    assert crl.get_revoked_certificate_by_serial_number(pki.client.certificate.serial_number)
+    assert (
+        crl.get_revoked_certificate_by_serial_number(pki.server.certificate.serial_number) is None
+    )
+    assert crl.next_update_utc == lab.now + dt.timedelta(days=3)
+    assert crl.extensions.get_extension_for_class(x509.CRLNumber).value.crl_number == 7
+    assert crl.public_bytes(serialization.Encoding.DER) == lab.crl(
+        pki.intermediate, revoked=[pki.client], days=3, number=7
+    ).public_bytes(serialization.Encoding.DER)
+
+
+def test_key_pem_encryption() -> None:
+    server = Lab(seed="keypem").pki().server
+    plain = server.key_pem()
+    assert plain.startswith("-----BEGIN PRIVATE KEY-----")
+    encrypted = server.key_pem("s3cret")
+    assert encrypted.startswith("-----BEGIN ENCRYPTED PRIVATE KEY-----")
+    key = serialization.load_pem_private_key(encrypted.encode(), b"s3cret")
+    assert key.public_key() == server.certificate.public_key()
+
+
+def test_pkcs12_round_trip() -> None:
+    pki = Lab(seed="p12").pki()
+    data = pki.server.pkcs12("changeit", alias="liberty")
+    loaded = pkcs12.load_pkcs12(data, b"changeit")
+    assert loaded.cert is not None and loaded.cert.friendly_name == b"liberty"
+    assert loaded.cert.certificate == pki.server.certificate
+    assert [c.certificate for c in loaded.additional_certs] == [
+        pki.intermediate.certificate,
+        pki.root.certificate,
+    ]
+    with pytest.raises(ValueError):
+        pkcs12.load_pkcs12(data, b"wrong")
+    with pytest.raises(InputError, match="needs a password"):
+        pki.server.pkcs12("")
+    store = java_truststore([pki.root.certificate], "changeit")
+    trusted = pkcs12.load_pkcs12(store, b"changeit")
+    assert (
+        trusted.key is None and trusted.additional_certs[0].friendly_name == b"certkit lab root ca"
+    )
+    with pytest.raises(InputError, match="1 certificates but 2 aliases"):
+        java_truststore([pki.root.certificate], "changeit", aliases=["a", "b"])
+    assert pem_bundle([]) == ""
