@@ -14,10 +14,10 @@ The result, a [`Recording`][certkit.handshake.Recording], holds
   timings and the key log (the secrets, in the NSS key log format).
 
 The message callback is ``SSLContext._msg_callback``, a private CPython attribute. It is used in
-one place ([`_MessageTap`][certkit.handshake._MessageTap]); when it is missing, certkit falls back
+one place (the private class ``_MessageTap``); when it is missing, certkit falls back
 to the handshake messages it can read from the plaintext records on the wire (encrypted ones are
-then counted as records only), and says so in
-[`Recording.source`][certkit.handshake.Recording.source].
+then counted as records only), and says so in the ``source`` attribute of the
+[`Recording`][certkit.handshake.Recording].
 """
 
 from __future__ import annotations
