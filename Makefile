@@ -70,6 +70,9 @@ lint: install
 	$(BIN)/ruff check . && $(BIN)/ruff format --check . && $(BIN)/mypy
 
 bench: system-deps install
+	$(BIN)/python bench/pki_vs_trustme.py
+	$(BIN)/python bench/handshakes.py
+	$(BIN)/python bench/verify_hostile_pool.py
 	$(BIN)/python bench/run.py
 
 lock:

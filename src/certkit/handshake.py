@@ -22,6 +22,8 @@ then counted as records only), and says so in the ``source`` attribute of the
 
 from __future__ import annotations
 
+import _ssl  # the C module under ssl: see _MessageTap
+import atexit
 import datetime as dt
 import os
 import ssl
@@ -435,15 +437,22 @@ class _MessageTap:
         self._pending_ccs: dict[Side, bool] = {"client": False, "server": False}
 
     @staticmethod
+    def _descriptor() -> Any:
+        # The C-level attribute under ssl.SSLContext._msg_callback: setting it directly skips
+        # the Python wrapper that turns every argument into an enum (a third of the cost).
+        return getattr(_ssl._SSLContext, "__dict__", {}).get("_msg_callback")
+
+    @staticmethod
     def available(context: ssl.SSLContext) -> bool:
-        return hasattr(context, "_msg_callback")
+        return _MessageTap._descriptor() is not None and hasattr(context, "_msg_callback")
 
     def install(self, context: ssl.SSLContext) -> Callable[[], None]:
-        previous = context._msg_callback  # type: ignore[attr-defined]
-        context._msg_callback = self._callback  # type: ignore[attr-defined]
+        descriptor = self._descriptor()
+        previous = descriptor.__get__(context)
+        descriptor.__set__(context, self._callback)
 
         def restore() -> None:
-            context._msg_callback = previous  # type: ignore[attr-defined]
+            descriptor.__set__(context, previous)
 
         return restore
 
@@ -551,21 +560,19 @@ class _Connection:
         else:
             recording.source = "wire"
         previous_keylog = self.client_ctx.keylog_filename
-        with tempfile.TemporaryDirectory(prefix="certkit-keylog-") as tmp:
-            keylog = Path(tmp) / "keys.log"
-            self.client_ctx.keylog_filename = str(keylog)
-            try:
-                self._exchange(recording)
-            finally:
-                self.client_ctx.keylog_filename = previous_keylog
-                if restore is not None:
-                    restore()
-            if keylog.exists():
-                recording.keylog = [
-                    line
-                    for line in keylog.read_text(encoding="ascii").splitlines()
-                    if line and not line.startswith("#")
-                ]
+        keylog = _keylog_file()
+        offset = keylog.stat().st_size
+        self.client_ctx.keylog_filename = str(keylog)
+        try:
+            self._exchange(recording)
+        finally:
+            self.client_ctx.keylog_filename = previous_keylog
+            if restore is not None:
+                restore()
+        with keylog.open("rb") as handle:
+            handle.seek(offset)
+            lines = handle.read().decode("ascii").splitlines()
+        recording.keylog = [line for line in lines if line and not line.startswith("#")]
         if recording.source == "callback":
             tap.flush("client", "")
             tap.flush("server", "")
@@ -631,7 +638,8 @@ class _Connection:
             recording.cipher = cipher[0] if cipher else None
             recording.resumed = client.session_reused
             recording.alpn = client.selected_alpn_protocol()
-            self.session = client.session
+            if self.options.resume:
+                self.session = client.session
 
     @staticmethod
     def _round_trip(
@@ -664,6 +672,20 @@ class _Connection:
                     pump()
                     return
             pump()
+
+
+_KEYLOG: Path | None = None
+
+
+def _keylog_file() -> Path:
+    """One private key log file per process; each run reads only the lines it added."""
+    global _KEYLOG
+    if _KEYLOG is None or not _KEYLOG.exists():
+        fd, name = tempfile.mkstemp(prefix="certkit-keylog-", suffix=".txt")
+        os.close(fd)
+        _KEYLOG = Path(name)
+        atexit.register(_KEYLOG.unlink, missing_ok=True)
+    return _KEYLOG
 
 
 def _describe(exc: BaseException | None) -> str | None:
