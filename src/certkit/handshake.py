@@ -213,6 +213,9 @@ class Recording:
         alerts: Alerts sent by either side.
         client_error: The client's exception text, if any.
         server_error: The server's exception text, if any.
+        client_reason: OpenSSL's reason code for the client's error (e.g.
+            ``CERTIFICATE_VERIFY_FAILED``), stable across Python versions, unlike the text.
+        server_reason: The same for the server.
         server_chain: The certificates the server sent, in order.
         client_chain: The certificates the client sent (empty when it sent none).
         keylog: The NSS key log lines (``CLIENT_RANDOM ...`` for TLS 1.2, traffic secrets for
@@ -233,6 +236,8 @@ class Recording:
     alerts: list[Alert] = field(default_factory=list)
     client_error: str | None = None
     server_error: str | None = None
+    client_reason: str | None = None
+    server_reason: str | None = None
     server_chain: list[x509.Certificate] = field(default_factory=list)
     client_chain: list[x509.Certificate] = field(default_factory=list)
     keylog: list[str] = field(default_factory=list)
@@ -631,6 +636,8 @@ class _Connection:
         recording.timings["total"] = time.perf_counter() - start
         recording.client_error = _describe(errors["client"])
         recording.server_error = _describe(errors["server"])
+        recording.client_reason = getattr(errors["client"], "reason", None)
+        recording.server_reason = getattr(errors["server"], "reason", None)
         recording.ok = all(done.values()) and not any(errors.values())
         if done["client"]:
             recording.version = client.version()
