@@ -216,6 +216,9 @@ class Recording:
         client_reason: OpenSSL's reason code for the client's error (e.g.
             ``CERTIFICATE_VERIFY_FAILED``), stable across Python versions, unlike the text.
         server_reason: The same for the server.
+        client_completed: Whether the client's ``do_handshake`` returned: it believed the
+            handshake was over (in TLS 1.3 even when the server then rejects its certificate).
+        server_completed: The same for the server.
         server_chain: The certificates the server sent, in order.
         client_chain: The certificates the client sent (empty when it sent none).
         keylog: The NSS key log lines (``CLIENT_RANDOM ...`` for TLS 1.2, traffic secrets for
@@ -238,6 +241,8 @@ class Recording:
     server_error: str | None = None
     client_reason: str | None = None
     server_reason: str | None = None
+    client_completed: bool = False
+    server_completed: bool = False
     server_chain: list[x509.Certificate] = field(default_factory=list)
     client_chain: list[x509.Certificate] = field(default_factory=list)
     keylog: list[str] = field(default_factory=list)
@@ -636,6 +641,7 @@ class _Connection:
         recording.timings["total"] = time.perf_counter() - start
         recording.client_error = _describe(errors["client"])
         recording.server_error = _describe(errors["server"])
+        recording.client_completed, recording.server_completed = done["client"], done["server"]
         recording.client_reason = getattr(errors["client"], "reason", None)
         recording.server_reason = getattr(errors["server"], "reason", None)
         recording.ok = all(done.values()) and not any(errors.values())
