@@ -751,10 +751,10 @@ class _AppRecord:
 class _Decrypted:
     """What one direction's protected records decrypted to."""
 
-    # (stage, message bytes) for handshake messages; stage is "handshake" or "application"
-    messages: dict[str, list[bytes]] = field(default_factory=dict)
-    # the first decryption error of each stage's handshake stream
-    errors: dict[str, str] = field(default_factory=dict)
+    # The handshake messages of each stage ("protected" for TLS 1.2; "handshake" and
+    # "application" for TLS 1.3), in order; a string stands for a record that did not decrypt
+    # (the error), which held an unknown number of messages.
+    messages: dict[str, list[bytes | str]] = field(default_factory=dict)
     app_records: list[_AppRecord] = field(default_factory=list)
 
 
@@ -804,7 +804,6 @@ def _decrypt_direction(
     key, iv = first
     seq = 0
     buffer = b""
-    broken: set[str] = set()
 
     def to_application(secret: bytes) -> None:
         nonlocal stage, key, iv, seq, buffer
@@ -836,17 +835,19 @@ def _decrypt_direction(
                 try:
                     app_key, app_iv = _traffic_keys(app_secret, suite)
                     content, plain = decrypt_record(rec.data, suite, app_key, app_iv, 0)
-                    out.errors.setdefault("handshake", error)
+                    out.messages.setdefault("handshake", []).append(error)
                     to_application(app_secret)
                     recovered = True
                 except DecryptError:
                     pass
             if not recovered:
                 seq += 1
+                # TLS 1.3 hides the content type: a record of the application stage may have
+                # held a ticket as well as data.
                 handshake = rec.content_type == 22 or stage == "handshake"
                 if handshake or tls13:
-                    out.errors.setdefault(stage, error)
-                    broken.add(stage)
+                    out.messages.setdefault(stage, []).append(error)
+                    buffer = b""
                 if not handshake:
                     tag = rec.data[-suite.tag_length :]
                     out.app_records.append(
@@ -854,7 +855,7 @@ def _decrypt_direction(
                     )
                 continue
         switch = update = False
-        if content == 22 and stage not in broken:
+        if content == 22:
             messages, buffer = _split_messages(buffer + plain)
             for message in messages:
                 out.messages.setdefault(stage, []).append(message)
@@ -876,6 +877,41 @@ def _decrypt_direction(
     return out
 
 
+def _align(
+    wanted: list[bytes], stream: list[bytes | str], missing: str
+) -> tuple[dict[int, bytes | str], list[bytes]]:
+    """Pair the reported messages with the decrypted stream, across records that failed.
+
+    A failed record (a string in the stream) held an unknown number of messages: the reported
+    messages up to the next decrypted one of the same handshake type are put down to it.
+
+    Returns:
+        For each index of ``wanted``, the decrypted message or the error; and the decrypted
+        messages left over.
+    """
+    matched: dict[int, bytes | str] = {}
+    k = 0
+    gap: str | None = None
+    for position, item in enumerate(stream):
+        if isinstance(item, str):
+            gap = gap or item
+            continue
+        if gap is not None:
+            later = [j for j in range(k, len(wanted)) if wanted[j][:1] == item[:1]]
+            if not later:
+                continue
+            for j in range(k, later[0]):
+                matched[j] = gap
+            k, gap = later[0], None
+        if k >= len(wanted):
+            return matched, [m for m in stream[position:] if isinstance(m, bytes)]
+        matched[k] = item
+        k += 1
+    for j in range(k, len(wanted)):
+        matched[j] = gap or missing
+    return matched, []
+
+
 def _effective(
     messages: list[Message],
     decrypted: dict[Side, _Decrypted],
@@ -890,13 +926,18 @@ def _effective(
     """
     tls13 = proof.suite.tls13
     handshake = [m for m in messages if m.name != "change_cipher_spec"]
-    checks: dict[int, Check] = {}
-    effective: list[Message] = []
-    position: dict[tuple[Side, str], int] = {}
+    # The encrypted messages OpenSSL reported, by side and stage, as indexes into handshake.
+    reported: dict[tuple[Side, str], list[int]] = {}
+    stage_of: dict[int, str] = {}
     finished: set[Side] = set()
     for index, message in enumerate(handshake):
-        if not message.encrypted:
-            effective.append(message)
+        # In TLS 1.3 everything after the ServerHello is protected and the hellos never are,
+        # whatever ChangeCipherSpec says (the recording flags a second ClientHello, after a
+        # HelloRetryRequest and the client's dummy ChangeCipherSpec, as encrypted).
+        encrypted = (
+            message.name not in ("client_hello", "server_hello") if tls13 else message.encrypted
+        )
+        if not encrypted:
             continue
         side = message.sender
         if tls13:
@@ -905,41 +946,18 @@ def _effective(
                 finished.add(side)
         else:
             stage = "protected"
-        i = position.get((side, stage), 0)
-        position[(side, stage)] = i + 1
-        got = decrypted[side].messages.get(stage, [])
-        plain = got[i] if i < len(got) else None
-        key = key_names[(side, stage)]
-        name = f"{side} {message.name} decrypted with {key} = OpenSSL's"
-        if plain is None:
-            detail = decrypted[side].errors.get(stage, "no protected record carried it")
-            checks[index] = Check(
-                name, message.data.hex(), "", False, _rfc_records(proof.suite), detail
-            )
-            effective.append(message)
-            continue
-        same = plain == message.data
-        detail = "" if same else "the decrypted message differs from the one OpenSSL reported"
-        checks[index] = Check(
-            name, message.data.hex(), plain.hex(), same, _rfc_records(proof.suite), detail
-        )
-        kind = plain[0]
-        effective.append(
-            Message(
-                message.number,
-                side,
-                kind,
-                HANDSHAKE_TYPES.get(kind, f"unknown({kind})"),
-                len(plain) - 4,
-                True,
-                message.label_version,
-                plain,
-            )
-        )
+        reported.setdefault((side, stage), []).append(index)
+        stage_of[index] = stage
+    decrypted_at: dict[int, bytes | str] = {}
     extras: list[Check] = []
     for side in _SIDES:
-        for stage, got in decrypted[side].messages.items():
-            for plain in got[position.get((side, stage), 0) :]:
+        for stage, stream in decrypted[side].messages.items():
+            wanted = reported.get((side, stage), [])
+            matched, unmatched = _align(
+                [handshake[i].data for i in wanted], stream, "no protected record carried it"
+            )
+            decrypted_at.update((wanted[k], value) for k, value in matched.items())
+            for plain in unmatched:
                 extra = HANDSHAKE_TYPES.get(plain[0], f"unknown({plain[0]})")
                 extras.append(
                     Check(
@@ -951,6 +969,39 @@ def _effective(
                         "the wire carries a message the message callback did not see",
                     )
                 )
+    checks: dict[int, Check] = {}
+    effective: list[Message] = []
+    for index, message in enumerate(handshake):
+        if index not in stage_of:
+            effective.append(message)
+            continue
+        key = key_names[(message.sender, stage_of[index])]
+        name = f"{message.sender} {message.name} decrypted with {key} = OpenSSL's"
+        got = decrypted_at.get(index, "no protected record carried it")
+        if isinstance(got, str):
+            checks[index] = Check(
+                name, message.data.hex(), "", False, _rfc_records(proof.suite), got
+            )
+            effective.append(message)
+            continue
+        same = got == message.data
+        detail = "" if same else "the decrypted message differs from the one OpenSSL reported"
+        checks[index] = Check(
+            name, message.data.hex(), got.hex(), same, _rfc_records(proof.suite), detail
+        )
+        kind = got[0]
+        effective.append(
+            Message(
+                message.number,
+                message.sender,
+                kind,
+                HANDSHAKE_TYPES.get(kind, f"unknown({kind})"),
+                len(got) - 4,
+                True,
+                message.label_version,
+                got,
+            )
+        )
     return effective, checks, extras
 
 
