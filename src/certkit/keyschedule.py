@@ -77,8 +77,8 @@ class Suite:
         name: The IANA name, e.g. ``TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384``.
         openssl_name: OpenSSL's spelling, e.g. ``ECDHE-RSA-AES256-GCM-SHA384``.
         tls13: A TLS 1.3 suite (HKDF key schedule) rather than a TLS 1.2 one (PRF).
-        key_exchange: ``ECDHE``, ``DHE`` or ``RSA`` (key transport) for TLS 1.2; ``None`` for
-            TLS 1.3, whose suites do not name it.
+        key_exchange: ``ECDHE``, ``DHE``, ``DH_anon`` or ``RSA`` (key transport) for TLS 1.2;
+            ``None`` for TLS 1.3, whose suites do not name it.
         cipher: The AEAD: ``AES-128-GCM``, ``AES-256-GCM``, ``CHACHA20-POLY1305``,
             ``AES-128-CCM``, ``AES-128-CCM-8``, ...
         key_length: Write key length in bytes.
@@ -135,6 +135,8 @@ def _suites() -> dict[int, Suite]:
         (0x009F, "TLS_DHE_RSA_WITH_AES_256_GCM_SHA384", "DHE-RSA-AES256-GCM-SHA384"),
         (0x00A2, "TLS_DHE_DSS_WITH_AES_128_GCM_SHA256", "DHE-DSS-AES128-GCM-SHA256"),
         (0x00A3, "TLS_DHE_DSS_WITH_AES_256_GCM_SHA384", "DHE-DSS-AES256-GCM-SHA384"),
+        (0x00A6, "TLS_DH_anon_WITH_AES_128_GCM_SHA256", "ADH-AES128-GCM-SHA256"),
+        (0x00A7, "TLS_DH_anon_WITH_AES_256_GCM_SHA384", "ADH-AES256-GCM-SHA384"),
         (0xC02B, "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", "ECDHE-ECDSA-AES128-GCM-SHA256"),
         (0xC02C, "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384", "ECDHE-ECDSA-AES256-GCM-SHA384"),
         (0xC02F, "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", "ECDHE-RSA-AES128-GCM-SHA256"),
@@ -171,7 +173,9 @@ def _suites() -> dict[int, Suite]:
             cipher = f"AES-{bits}-CCM"
         else:
             cipher = f"AES-{bits}-GCM"
-        exchange = None if tls13 else name[4:].split("_", 1)[0]
+        exchange = None if tls13 else name[4:].split("_WITH_", 1)[0].split("_")[0]
+        if exchange == "DH":
+            exchange = "DH_anon"
         table[code] = Suite(
             code=code,
             name=name,
