@@ -648,3 +648,25 @@ def test_half_failed_handshake_is_refused(ec_pki: LabPKI) -> None:
     )
     with pytest.raises(InputError, match=r"\(SSLError: certificate required\): prove a successful"):
         prove(rec)
+
+
+def test_altered_transcript_breaks_the_signature_and_both_finished(rsa_pki: LabPKI) -> None:
+    # One byte of the ServerKeyExchange signature changed in the transcript: the signature no
+    # longer verifies, and neither Finished matches, which is what Finished is for.
+    rec = record(rsa_pki, tls="1.2", cipher="ECDHE-RSA-AES256-GCM-SHA384")
+    messages = list(rec.messages)
+    i = next(k for k, m in enumerate(messages) if m.name == "server_key_exchange")
+    data = bytearray(messages[i].data)
+    data[-1] ^= 0x01
+    messages[i] = dataclasses.replace(messages[i], data=bytes(data))
+    proof = prove(dataclasses.replace(rec, messages=messages))
+    assert [c.name for c in proof.failures] == [
+        "server ServerKeyExchange signature (rsa_pss_rsae_sha256) verifies",
+        'client verify_data = PRF(master_secret, "client finished", Hash)[:12]',
+        'server verify_data = PRF(master_secret, "server finished", Hash)[:12]',
+    ]
+    assert proof.failures[0].signature
+    assert proof.failures[0].detail == (
+        "the signature does not verify with the certificate's public key"
+    )
+    assert " NOT over " in proof.to_text()

@@ -500,7 +500,8 @@ class Check:
     """One recomputed value compared with what a peer sent.
 
     Attributes:
-        name: What is checked, e.g. ``client Finished verify_data = PRF(...)``.
+        name: What is checked, e.g. ``client verify_data = PRF(master_secret, "client
+            finished", Hash)[:12]``.
         expected_hex: What the peer sent (or OpenSSL reported), in hex; for a signature, the
             signature.
         computed_hex: What certkit recomputed, in hex (empty when it could not: the detail says
@@ -508,6 +509,8 @@ class Check:
         ok: Whether they match (for a signature: whether it verifies over that content).
         rfc_section: Where the rule is, e.g. ``RFC 5246 §7.4.9``.
         detail: Why a failed check failed, when there is more to say than the two values.
+        signature: The check verifies a signature (``expected_hex``) over a hash
+            (``computed_hex``) rather than comparing two values.
     """
 
     name: str
@@ -516,6 +519,7 @@ class Check:
     ok: bool
     rfc_section: str
     detail: str = ""
+    signature: bool = False
 
 
 @dataclass
@@ -560,8 +564,8 @@ class Proof:
         """A short report: a heading, the notes, one line per check and a total.
 
         Each check shows what the peer sent and what certkit computed (the first ``width``
-        bytes of each), ``=`` or ``!=``, and the RFC section; a failed check adds a line
-        saying why.
+        bytes of each) joined by ``=`` or ``!=`` (``over`` or ``NOT over`` for a signature and
+        the hash it covers), then the RFC section; a failed check adds a line saying why.
 
         Args:
             width: How many bytes of each value to show.
@@ -580,7 +584,8 @@ class Proof:
         lines = [f"{self.version} {self.suite.name} (0x{self.suite.code:04X})"]
         lines += [f"  {note}" for note in self.notes]
         for c in self.checks:
-            values = f"{short(c.expected_hex)} {'=' if c.ok else '!='} {short(c.computed_hex)}"
+            sign = ("over" if c.ok else "NOT over") if c.signature else "=" if c.ok else "!="
+            values = f"{short(c.expected_hex)} {sign} {short(c.computed_hex)}"
             lines.append(f"{'ok' if c.ok else 'FAIL':4} {c.name:{pad}}  {values}  {c.rfc_section}")
             if not c.ok and c.detail:
                 lines.append(f"       {c.detail}")
@@ -1117,19 +1122,28 @@ def _signature_check(
     cert_message: Message | None,
     body: bytes,
     signed: bytes,
-    shown_hash: bytes,
-    *,
-    tls13: bool,
+    transcript_hash: bytes | None = None,
 ) -> Check:
+    """Verify a signature; the computed value shown is the hash it covers.
+
+    TLS 1.3 signs the transcript hash (inside the CertificateVerify content): that hash is
+    shown. TLS 1.2 signs the content itself, hashed by the signature scheme: that hash is shown
+    (the suite's for EdDSA, which hashes internally).
+    """
     scheme, signature = _signature(body)
+    tls13 = transcript_hash is not None
     why = _verify(_cert_public_key(cert_message, tls13=tls13), scheme, signature, signed)
+    if transcript_hash is None:
+        algorithm = _SCHEMES[scheme][2] if scheme in _SCHEMES else ""
+        transcript_hash = _digest(signed, algorithm or "sha256")
     return Check(
         f"{name} ({_scheme_name(scheme)}) verifies",
         signature.hex(),
-        shown_hash.hex(),
+        transcript_hash.hex(),
         not why,
         rfc,
         why,
+        signature=True,
     )
 
 
@@ -1245,8 +1259,6 @@ def _prove12(
                     _last_certificate(effective[:index], "server"),
                     body[size:],
                     signed,
-                    _digest(signed, suite.hash),
-                    tls13=False,
                 )
             )
         elif message.name == "certificate_verify":
@@ -1258,8 +1270,6 @@ def _prove12(
                     _last_certificate(effective[:index], message.sender),
                     body,
                     signed,
-                    _digest(signed, suite.hash),
-                    tls13=False,
                 )
             )
         elif message.name == "finished":
@@ -1406,7 +1416,6 @@ def _prove13(
                     body,
                     b" " * 64 + context + b"\x00" + th,
                     th,
-                    tls13=True,
                 )
             )
         elif message.name == "finished":
