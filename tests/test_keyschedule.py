@@ -670,3 +670,25 @@ def test_altered_transcript_breaks_the_signature_and_both_finished(rsa_pki: LabP
         "the signature does not verify with the certificate's public key"
     )
     assert " NOT over " in proof.to_text()
+
+
+@pytest.mark.parametrize(
+    "key_type,tls,scheme",
+    [
+        ("ed25519", "1.3", "ed25519"),
+        ("ed25519", "1.2", "ed25519"),
+        ("ec-p384", "1.3", "ecdsa_secp384r1_sha384"),
+        # TLS 1.2 does not tie the ECDSA hash to the curve.
+        ("ec-p384", "1.2", "ecdsa_secp256r1_sha256"),
+    ],
+)
+def test_signature_schemes(key_type: str, tls: str, scheme: str) -> None:
+    pki = lab_pki(seed="keyschedule-tests", key_type=key_type)
+    proof = prove(record(pki, tls=tls, client_auth="required"))
+    assert_proven(proof)
+    signatures = [c.name for c in proof.checks if c.signature]
+    first = "server CertificateVerify" if tls == "1.3" else "server ServerKeyExchange"
+    assert signatures == [
+        f"{first} signature ({scheme}) verifies",
+        f"client CertificateVerify signature ({scheme}) verifies",
+    ]

@@ -606,7 +606,6 @@ class _Hello:
 
 _HRR_RANDOM = hashlib.sha256(b"HelloRetryRequest").digest()
 _EMS = 0x0017
-_SUPPORTED_VERSIONS = 0x002B
 _PRE_SHARED_KEY = 0x0029
 _POST_HANDSHAKE = {"new_session_ticket", "key_update"}
 _SIDES: tuple[Side, Side] = ("client", "server")
@@ -672,7 +671,7 @@ def _secret(
     return entries[-1]
 
 
-def _cert_public_key(message: Message | None, *, tls13: bool) -> x509.Certificate | None:
+def _leaf_certificate(message: Message | None, *, tls13: bool) -> x509.Certificate | None:
     if message is None:
         return None
     body = message.data[4:]
@@ -1132,7 +1131,7 @@ def _signature_check(
     """
     scheme, signature = _signature(body)
     tls13 = transcript_hash is not None
-    why = _verify(_cert_public_key(cert_message, tls13=tls13), scheme, signature, signed)
+    why = _verify(_leaf_certificate(cert_message, tls13=tls13), scheme, signature, signed)
     if transcript_hash is None:
         algorithm = _SCHEMES[scheme][2] if scheme in _SCHEMES else ""
         transcript_hash = _digest(signed, algorithm or "sha256")
