@@ -486,6 +486,10 @@ class _MessageTap:
             return
         self.flush(sender, label)
         encrypted = self._outer[sender] == 23 or self._ccs[sender]
+        if content == 22 and data[:1] in (b"\x01", b"\x02"):
+            # Hellos are never protected; in TLS 1.3 a HelloRetryRequest exchange sends the
+            # second ClientHello after the dummy ChangeCipherSpec, still in plaintext.
+            encrypted = False
         if content == 22 and len(data) >= 4:
             kind = data[0]
             name = HANDSHAKE_TYPES.get(kind, f"unknown({kind})")
