@@ -417,8 +417,8 @@ def test_static_rsa_has_no_forward_secrecy() -> None:
         ("DHE-RSA-AES256-GCM-SHA384", "acceptable", "Finite-field DHE"),
         ("TLS_AES_128_CCM_8_SHA256", "acceptable", "8-byte"),
         ("ECDH-RSA-AES128-GCM-SHA256", "legacy", "Static Diffie-Hellman"),
-        ("TLS_EMPTY_RENEGOTIATION_INFO_SCSV", "not a suite", "RFC 5746"),
-        ("TLS_FALLBACK_SCSV", "not a suite", "RFC 7507"),
+        ("TLS_EMPTY_RENEGOTIATION_INFO_SCSV", "not a suite", "names no algorithms"),
+        ("TLS_FALLBACK_SCSV", "not a suite", "names no algorithms"),
         ("TLS_NULL_WITH_NULL_NULL", "not a suite", "never"),
     ],
 )
@@ -427,6 +427,14 @@ def test_security_notes(name: str, verdict: str, words: str) -> None:
     assert suite.verdict == verdict
     assert words in " ".join(suite.security)
     assert words in suite.to_text().replace("\n" + " " * 19, " ")
+
+
+def test_signalling_values() -> None:
+    renegotiation, fallback = explain("0x00,0xFF"), explain("5600")
+    assert renegotiation.signalling and fallback.signalling
+    assert "RFC 5746" in renegotiation.explanation and "RFC 7507" in fallback.explanation
+    assert renegotiation.versions == () and renegotiation.key_exchange is None
+    assert "z/OS code" not in renegotiation.to_text()
 
 
 def test_legacy_suites_and_java_names() -> None:

@@ -26,6 +26,15 @@ IBM's Java 8 (IBMJSSE2) names every TLS 1.0 to 1.2 suite with ``SSL_``, and acce
 z/OS spellings: AT-TLS ``V3CipherSuites`` takes a suite's name or, for codes ``0x00,0xNN``, the
 2-character code ``NN``; ``V3CipherSuites4Char`` (and System SSL's
 ``GSK_V3_CIPHER_SPECS_EXPANDED``) take the 4-character code, e.g. ``C030``. Both are accepted.
+The 1-character SSL 2.0 codes of ``V2CipherSuites`` name SSL 2.0 ciphers, not TLS suites, and
+are not.
+
+Sources: the IANA TLS Cipher Suites registry
+(<https://www.iana.org/assignments/tls-parameters/tls-parameters.xhtml#tls-parameters-4>);
+IBM's TTLSCipherParms statement
+(<https://www.ibm.com/docs/en/zos/3.1.0?topic=statements-ttlscipherparms-statement>); IBM's
+cipher suites of the IBMJSSE2 provider
+(<https://www.ibm.com/docs/en/sdk-java-technology/8?topic=suites-cipher>).
 
 Examples:
     >>> from certkit.ciphersuites import explain
@@ -66,7 +75,7 @@ __all__ = [
 ]
 
 Verdict = Literal["recommended", "acceptable", "legacy", "insecure", "not a suite"]
-"""How a suite rates today, worst reason first:
+"""How a suite rates today; its worst security note decides:
 
 * ``recommended``: forward secrecy and an AEAD cipher (every TLS 1.3 suite but CCM_8 is);
 * ``acceptable``: sound, with a caveat (finite-field DHE, an 8-byte tag, a rarely supported
@@ -312,7 +321,7 @@ class Suite:
         """The suite explained for a reader (``certkit ciphersuite`` prints it)."""
         lines = [f"{self.iana} ({self.code_text})"]
         rfcs = ", ".join(f"RFC {n}" for n in self.rfcs)
-        lines += _field("OpenSSL name", self.openssl or "(none: OpenSSL never had this suite)")
+        lines += _field("OpenSSL name", self.openssl or "(none: OpenSSL has no name for it)")
         lines += _field("IANA name", f"{self.iana} ({rfcs})")
         lines += _field("Java name", self.java)
         if self.ibm_java != self.java:
@@ -320,7 +329,8 @@ class Suite:
         zos = f"{self.zos} (V3CipherSuites4Char, GSK_V3_CIPHER_SPECS_EXPANDED)"
         if self.zos_2char is not None:
             zos += f"; {self.zos_2char} (V3CipherSuites)"
-        lines += _field("z/OS code", zos)
+        if not self.signalling:
+            lines += _field("z/OS code", zos)
         if self.signalling or self.key_exchange == "none":
             lines += _field("In plain words", self.explanation)
             lines += _field("Security", f"{self.verdict}: " + " ".join(self.security))
@@ -515,7 +525,7 @@ def _security(
 ) -> tuple[Verdict, tuple[str, ...]]:
     notes: list[tuple[Verdict, str]] = []
     if code in _SCSV:
-        return "not a suite", (_SCSV[code],)
+        return "not a suite", ("Nothing to rate: it names no algorithms.",)
     if kx == "none":
         return "not a suite", (
             "The state every connection starts in (no keys, no protection); it must never be "
