@@ -20,8 +20,9 @@ Whether OpenSSL offers a suite is asked of the ``ssl`` module at run time.
 
 Java spellings: OpenJDK (and IBM Semeru) use the IANA name, except for the suites of SSL 3.0
 (codes up to ``0x00,0x1B``), which keep an ``SSL_`` prefix (``SSL_RSA_WITH_3DES_EDE_CBC_SHA``).
-IBM's Java 8 (IBMJSSE2) names every TLS 1.0 to 1.2 suite with ``SSL_``, and accepts the
-``TLS_`` form in its place when suites are set; OpenJDK does not accept ``SSL_`` for the others.
+IBM's Java 8 (IBMJSSE2) names every TLS 1.0 to 1.2 suite with ``SSL_`` (unless
+``com.ibm.jsse2.overrideDefaultCSName=true``), and accepts the ``TLS_`` form in its place when
+suites are set; OpenJDK does not accept ``SSL_`` for the others.
 
 z/OS spellings: AT-TLS ``V3CipherSuites`` takes a suite's name or, for codes ``0x00,0xNN``, the
 2-character code ``NN``; ``V3CipherSuites4Char`` (and System SSL's
