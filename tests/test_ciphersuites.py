@@ -310,7 +310,7 @@ public class ListSuites {
 """
 
 
-@pytest.mark.skipif(shutil.which("java") is None, reason="no JDK here")
+@pytest.mark.skipif(shutil.which("javac") is None, reason="no JDK here")
 def test_java_names_match_the_jdk(tmp_path: Path) -> None:
     """The JDK's own names, including its SSL_-prefixed legacy ones (none disabled)."""
     (tmp_path / "ListSuites.java").write_text(JAVA_LISTER, encoding="utf-8")
