@@ -45,7 +45,7 @@ from typing import Any, Literal
 from cryptography import x509
 
 from certkit.errors import InputError
-from certkit.handshake import Alert, Message, Recording
+from certkit.handshake import Alert, Message, Recording, _certificates
 
 __all__ = [
     "CURL_ALERT_NAMES",
@@ -256,9 +256,19 @@ def _curl_connected(
         lines.append(f"* ALPN: server accepted {recording.alpn}")
     else:
         lines.append("* ALPN: server did not agree on a protocol. Uses default.")
-    if recording.server_chain:
-        lines.extend(_curl_certificate(recording.server_chain[0], host))
+    chain = recording.server_chain or _server_chain(recording, version)
+    if chain:
+        lines.extend(_curl_certificate(chain[0], host))
     return lines
+
+
+def _server_chain(recording: Recording, version: str | None) -> list[x509.Certificate]:
+    # A TLS 1.3 connection that failed after the handshake has no version in the recording,
+    # and so no parsed chain: parse the server's Certificate message with the right layout.
+    for message in recording.messages:
+        if message.name == "certificate" and message.sender == "server":
+            return _certificates(message.data[4:], tls13=version == "TLSv1.3")
+    return []
 
 
 def _curl_certificate(certificate: x509.Certificate, host: str) -> list[str]:
