@@ -11,10 +11,12 @@ recorded messages with their lengths; Java's ``javax.net.debug`` lines must be w
 from __future__ import annotations
 
 import re
+import shlex
 import shutil
 import socket
 import ssl
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -411,3 +413,45 @@ def test_bad_input(pki: LabPKI) -> None:
             server.start()
         with pytest.raises(InputError, match="cannot listen"):
             Server(pki, port=server.port).start()
+
+
+# -- the command -------------------------------------------------------------------------------
+
+
+def test_certkit_serve_command(tmp_path: Path) -> None:
+    certkit = Path(sys.executable).parent / "certkit"
+    argv = [str(certkit), "serve", "--connections", "1", "--trace", "curl", "--lifetime", "60"]
+    argv += ["--client-auth", "required", "--server-max", "1.2", "--dir", str(tmp_path)]
+    with subprocess.Popen(
+        argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    ) as process:
+        assert process.stdout is not None
+        printed = []
+        deadline = time.monotonic() + TIMEOUT
+        while time.monotonic() < deadline:
+            line = process.stdout.readline()
+            printed.append(line)
+            if line.startswith("  curl "):
+                break
+        status, body, lines = curl(shlex.split(printed[-1]))
+        try:
+            out, err = process.communicate(timeout=TIMEOUT)
+        finally:
+            process.kill()
+    assert status == 0 and body.startswith("certkit serve: TLSv1.2 ")
+    assert process.returncode == 0, err
+    assert printed[0].startswith("certkit serve: listening on 127.0.0.1:")
+    assert str(tmp_path / "client-key.pem") in printed[-1]
+    report = out.splitlines()
+    assert report[0].startswith("connection 1: TLSv1.2 ECDHE-")
+    assert report[0].endswith(", client certificate CN=certkit lab client")
+    # The server's own view, as curl would print it: the same messages as the real curl's.
+    served = [line for line in report[1:] if TRACE_LINE.match(line) and not is_close_notify(line)]
+    assert (
+        [TRACE_LINE.match(s).groups()[1:4] for s in served]
+        == [  # type: ignore[union-attr]
+            TRACE_LINE.match(c).groups()[1:4]  # type: ignore[union-attr]
+            for c in lines
+            if TRACE_LINE.match(c) and not is_close_notify(c)
+        ]
+    )
