@@ -104,7 +104,7 @@ class Server:
     [`stop`][certkit.serve.Server.stop]. Each connection gets a TLS handshake, one HTTP/1.1
     exchange (any request gets ``200 OK`` with a line naming the version and cipher), a
     ``close_notify``, and a server-side [`Recording`][certkit.handshake.Recording] in
-    [`recordings`][certkit.serve.Server.recordings].
+    ``recordings``.
 
     Args:
         pki: The certificates (default: [`lab_pki`][certkit.handshake.lab_pki]``()``): the
