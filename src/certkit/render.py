@@ -328,8 +328,9 @@ def _dns_match(pattern: str, host: str) -> bool:
 def jsse_summary(recording: Recording, side: Side = "server") -> str:
     """A ``-Djavax.net.debug=ssl:handshake`` style summary of the handshake, from one side.
 
-    The lines are those JSSE (OpenJDK 17's SunJSSE, which IBM's JSSE follows closely) logs as it
-    produces and consumes each message, as in the course deck's excerpt:
+    The lines are those JSSE logs as it produces and consumes each message, spelled as OpenJDK
+    17's SunJSSE spells them (checked against a real Java 17 client and server); the deck's
+    IBM JSSE excerpt uses the same lines:
 
         Consuming ClientHello handshake message
         Consumed extension: supported_versions
@@ -343,8 +344,9 @@ def jsse_summary(recording: Recording, side: Side = "server") -> str:
     * Only the message lines are kept. JSSE prefixes each with
       ``javax.net.ssl|DEBUG|thread|time|Class.java:line|``, prints the message body as JSON
       after it, and logs dozens of other lines (every extension, key manager choices, provider
-      probes such as IBM's ``Using ... via init``); of those only ``Consumed extension:
-      supported_versions`` and ``Negotiated protocol version`` are kept.
+      probes such as IBM's ``Using ... via init``, ``Session not resumed.``); of those only
+      ``Consumed extension: supported_versions`` and ``Negotiated protocol version`` are kept,
+      once per hello (JSSE logs the extension line again while it builds its answer).
     * The messages are the ones OpenSSL exchanged. A JSSE peer may differ: a JDK 17 server
       sends no TLS 1.2 NewSessionTicket by default, an OpenSSL server does.
     * JSSE's spelling varies with the version and the message, and is reproduced: in TLS 1.3
