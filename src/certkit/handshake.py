@@ -639,6 +639,11 @@ class _Connection:
             if all(done.values()) or (not moved and (any(errors.values()) or any(done.values()))):
                 break
         recording.timings["handshake"] = time.perf_counter() - start
+        if done["client"]:
+            # Before the round trip: a TLS 1.3 rejection there leaves the connection unusable.
+            recording.version = client.version()
+            cipher = client.cipher()
+            recording.cipher = cipher[0] if cipher else None
         if done["client"] and self.options.app_data:
             self._round_trip(client, server, pump, errors, server_ok=done["server"])
         pump()
@@ -650,9 +655,6 @@ class _Connection:
         recording.server_reason = getattr(errors["server"], "reason", None)
         recording.ok = all(done.values()) and not any(errors.values())
         if done["client"]:
-            recording.version = client.version()
-            cipher = client.cipher()
-            recording.cipher = cipher[0] if cipher else None
             recording.resumed = client.session_reused
             recording.alpn = client.selected_alpn_protocol()
             if self.options.resume:
