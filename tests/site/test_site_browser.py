@@ -42,7 +42,15 @@ PAGE_FACTS_JS = """() => {
     annotate_blocks: [...content.querySelectorAll('.annotate')]
       .map(e => e.querySelectorAll('.md-annotation').length),
     mermaid: [...document.querySelectorAll('.mermaid')].map(e => {
+      // A diagram in an inactive content tab has no size until its tab is shown: show the
+      // tabs around it while measuring, then put them back.
+      const hidden = [];
+      for (let b = e.closest('.tabbed-block'); b; b = b.parentElement.closest('.tabbed-block')) {
+        hidden.push([b, b.style.display]);
+        b.style.display = 'block';
+      }
       const r = e.getBoundingClientRect();
+      hidden.forEach(([b, display]) => { b.style.display = display; });
       return {tag: e.tagName, width: r.width, height: r.height};
     }),
   };
