@@ -187,3 +187,19 @@ def test_lab_pki_is_valid_today_and_keys_follow_the_seed() -> None:
     key_a = a.server.certificate.public_key().public_bytes(serialization.Encoding.DER, public)
     key_b = b.server.certificate.public_key().public_bytes(serialization.Encoding.DER, public)
     assert key_a == key_b
+
+
+def test_tls13_suites_and_groups_reach_openssl(ec_pki: LabPKI, rsa_pki: LabPKI) -> None:
+    rec = record(ec_pki, tls13_ciphers="TLS_CHACHA20_POLY1305_SHA256")
+    assert (rec.version, rec.cipher) == ("TLSv1.3", "TLS_CHACHA20_POLY1305_SHA256")
+    rec = record(ec_pki, tls13_ciphers="TLS_AES_128_GCM_SHA256", groups=("secp384r1",))
+    assert (rec.cipher, rec.group) == ("TLS_AES_128_GCM_SHA256", "secp384r1")
+    assert record(rsa_pki, tls="1.2", groups=("secp521r1",)).group == "secp521r1"
+    # In TLS 1.2 supported_groups also limits the curves of ECDSA certificates (RFC 8422,
+    # section 4): without P-256 offered, the server's P-256 certificate cannot be used.
+    refused = record(ec_pki, tls="1.2", groups=("x25519",))
+    assert refused.server_reason == "NO_SHARED_CIPHER"
+    with pytest.raises(InputError, match="TLS 1.3 suites 'NOPE'"):
+        contexts(ec_pki, Options(tls13_ciphers="NOPE"))
+    with pytest.raises(InputError, match="groups nope"):
+        contexts(ec_pki, Options(groups=("nope",)))

@@ -279,6 +279,11 @@ class Options:
         server_hostname: The name the client connects to (SNI and verification).
         alpn: Protocols to offer (client) and accept (server).
         curve: A single ECDHE group for the server (``set_ecdh_curve``), e.g. ``secp384r1``.
+        tls13_ciphers: TLS 1.3 suites for the server, e.g. ``TLS_CHACHA20_POLY1305_SHA256``
+            (colon-separated). Python's ``ssl`` has no API for them; certkit calls OpenSSL's
+            ``SSL_CTX_set_ciphersuites`` on the context (see ``_openssl_ctx``).
+        groups: Key exchange groups offered by the client and accepted by the server, in
+            order (OpenSSL's ``SSL_CTX_set1_groups_list``), e.g. ``("secp384r1", "x25519")``.
         app_data: After the handshake, send one application-data round trip (a TLS 1.3 server
             that rejects the client certificate is only noticed there).
         resume: Run a second handshake resuming the first one's session; the recording
@@ -294,6 +299,8 @@ class Options:
     server_hostname: str = "localhost"
     alpn: tuple[str, ...] = ()
     curve: str | None = None
+    tls13_ciphers: str | None = None
+    groups: tuple[str, ...] = ()
     app_data: bool = True
     resume: bool = False
 
@@ -374,7 +381,70 @@ def contexts(pki: LabPKI, options: Options = Options()) -> tuple[ssl.SSLContext,
     if options.alpn:
         client.set_alpn_protocols(list(options.alpn))
         server.set_alpn_protocols(list(options.alpn))
+    if options.tls13_ciphers:
+        _set_tls13_ciphers(server, options.tls13_ciphers)
+    if options.groups:
+        for context in (client, server):
+            _set_groups(context, options.groups)
     return client, server
+
+
+def _openssl_ctx(context: ssl.SSLContext) -> tuple[Any, int]:
+    """The libssl library and the ``SSL_CTX *`` behind a Python ``SSLContext``.
+
+    The pointer is the first field after the object header of CPython's ``PySSLContext``. This
+    is private: it is checked against the security level Python reports before any use, and
+    the tests fail loudly if CPython's layout changes.
+
+    Raises:
+        InputError: If the layout check fails.
+    """
+    import ctypes
+    import ctypes.util
+
+    name = ctypes.util.find_library("ssl")
+    if name is None:
+        raise InputError("libssl was not found: TLS 1.3 suites and groups cannot be set here")
+    lib = ctypes.CDLL(name)
+    pointer = ctypes.c_void_p.from_address(id(context) + object.__basicsize__).value
+    lib.SSL_CTX_get_security_level.argtypes = [ctypes.c_void_p]
+    lib.SSL_CTX_get_security_level.restype = ctypes.c_int
+    if not pointer or lib.SSL_CTX_get_security_level(pointer) != context.security_level:
+        raise InputError(
+            "cannot reach OpenSSL's context from this Python: TLS 1.3 suites and groups "
+            "cannot be set (use OpenSSL's defaults)"
+        )
+    return lib, pointer
+
+
+def _set_tls13_ciphers(context: ssl.SSLContext, suites: str) -> None:
+    import ctypes
+
+    lib, pointer = _openssl_ctx(context)
+    lib.SSL_CTX_set_ciphersuites.argtypes = [ctypes.c_void_p, ctypes.c_char_p]
+    lib.SSL_CTX_set_ciphersuites.restype = ctypes.c_int
+    wanted = [s for s in suites.split(":") if s]
+    ok = lib.SSL_CTX_set_ciphersuites(pointer, suites.encode("ascii"))
+    got = [c["name"] for c in context.get_ciphers() if c["protocol"] == "TLSv1.3"]
+    if not ok or not got or set(got) - set(wanted):
+        raise InputError(
+            f"TLS 1.3 suites {suites!r}: use names such as TLS_AES_128_GCM_SHA256, "
+            "TLS_AES_256_GCM_SHA384 or TLS_CHACHA20_POLY1305_SHA256"
+        )
+
+
+def _set_groups(context: ssl.SSLContext, groups: tuple[str, ...]) -> None:
+    import ctypes
+
+    lib, pointer = _openssl_ctx(context)
+    lib.SSL_CTX_ctrl.argtypes = [ctypes.c_void_p, ctypes.c_int, ctypes.c_long, ctypes.c_char_p]
+    lib.SSL_CTX_ctrl.restype = ctypes.c_long
+    ssl_ctrl_set_groups_list = 92  # SSL_CTX_set1_groups_list is a macro over SSL_CTX_ctrl
+    if not lib.SSL_CTX_ctrl(pointer, ssl_ctrl_set_groups_list, 0, ":".join(groups).encode("ascii")):
+        raise InputError(
+            f"groups {', '.join(groups)}: use names such as x25519, secp256r1 (P-256), "
+            "secp384r1, secp521r1, ffdhe2048"
+        )
 
 
 def run(
