@@ -199,7 +199,7 @@ def test_tls13_suites_and_groups_reach_openssl(ec_pki: LabPKI, rsa_pki: LabPKI) 
     # section 4): without P-256 offered, the server's P-256 certificate cannot be used.
     refused = record(ec_pki, tls="1.2", groups=("x25519",))
     assert refused.server_reason == "NO_SHARED_CIPHER"
-    with pytest.raises(InputError, match="TLS 1.3 suites 'NOPE'"):
+    with pytest.raises(InputError, match=r"TLS 1\.3 suites 'NOPE'"):
         contexts(ec_pki, Options(tls13_ciphers="NOPE"))
     with pytest.raises(InputError, match="groups nope"):
         contexts(ec_pki, Options(groups=("nope",)))
