@@ -176,3 +176,31 @@ def test_bad_input_is_one_line_and_exit_2(argv: list[str], fragment: str) -> Non
     assert result.stderr.count("\n") == 1 and result.stderr.startswith("certkit: error: ")
     assert "Traceback" not in result.stderr
     assert fragment in result.stderr, result.stderr
+
+
+def test_tls13_ciphers_and_groups_options() -> None:
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    certkit = str(Path(sys.executable).parent / "certkit")
+    out = subprocess.run(
+        [
+            certkit,
+            "handshake",
+            "--tls13-ciphers",
+            "TLS_CHACHA20_POLY1305_SHA256",
+            "--groups",
+            "secp384r1",
+            "--format",
+            "json",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert "TLS_CHACHA20_POLY1305_SHA256" in out and "secp384r1" in out
+    bad = subprocess.run(
+        [certkit, "handshake", "--groups", "bogus"], capture_output=True, text=True, check=False
+    )
+    assert bad.returncode == 2 and bad.stderr.count("\n") == 1 and "groups bogus" in bad.stderr

@@ -106,6 +106,16 @@ def add_handshake_options(parser: argparse.ArgumentParser) -> None:
         "--curve", metavar="NAME", help="the server's only ECDHE group, e.g. secp384r1"
     )
     parser.add_argument(
+        "--tls13-ciphers",
+        metavar="SUITES",
+        help="the server's TLS 1.3 suites, colon-separated (e.g. TLS_CHACHA20_POLY1305_SHA256)",
+    )
+    parser.add_argument(
+        "--groups",
+        metavar="LIST",
+        help="key exchange groups both sides allow, comma-separated (e.g. secp384r1,x25519)",
+    )
+    parser.add_argument(
         "--seed",
         default="handshake",
         help="derive the lab PKI's keys from this seed (default: handshake)",
@@ -137,6 +147,8 @@ def options_from(args: argparse.Namespace) -> Options:
         server_hostname=getattr(args, "host", "localhost"),
         alpn=_alpn(getattr(args, "alpn", None)),
         curve=args.curve,
+        tls13_ciphers=args.tls13_ciphers,
+        groups=tuple(g.strip() for g in (args.groups or "").split(",") if g.strip()),
         resume=getattr(args, "resume", False),
     )
 
