@@ -45,6 +45,7 @@ from cryptography.hazmat.primitives.serialization import pkcs12
 
 from certkit.derwalk import DerError, Node, der_walk, oid_name
 from certkit.load import BlockProblem, Bundle, Item, keys_match, read_bundle
+from certkit.names import general_name
 
 __all__ = [
     "CertificateDescription",
@@ -511,24 +512,6 @@ def _name_from_walk(nodes: Sequence[Node], prefix: str) -> str:
     return ",".join(reversed(parts))
 
 
-def _general_name(name: x509.GeneralName) -> str:
-    if isinstance(name, x509.DNSName):
-        return f"DNS:{name.value}"
-    if isinstance(name, x509.IPAddress):
-        return f"IP:{name.value}"
-    if isinstance(name, x509.RFC822Name):
-        return f"email:{name.value}"
-    if isinstance(name, x509.UniformResourceIdentifier):
-        return f"URI:{name.value}"
-    if isinstance(name, x509.DirectoryName):
-        return f"DirName:{name.value.rfc4514_string()}"
-    if isinstance(name, x509.RegisteredID):
-        return f"RID:{name.value.dotted_string}"
-    if isinstance(name, x509.OtherName):
-        return f"otherName:{name.type_id.dotted_string}"
-    return str(name)
-
-
 def _oid_text(oid: x509.ObjectIdentifier) -> str:
     known = oid_name(oid.dotted_string)
     return f"{known} ({oid.dotted_string})" if known else oid.dotted_string
@@ -560,7 +543,7 @@ def _extension_value(value: x509.ExtensionType) -> str:
     if isinstance(value, x509.ExtendedKeyUsage):
         return ", ".join(_oid_text(oid) for oid in value)
     if isinstance(value, x509.SubjectAlternativeName | x509.IssuerAlternativeName):
-        return ", ".join(_general_name(n) for n in value)
+        return ", ".join(general_name(n) for n in value)
     if isinstance(value, x509.SubjectKeyIdentifier):
         return _colon(value.digest)
     if isinstance(value, x509.AuthorityKeyIdentifier):
@@ -568,24 +551,24 @@ def _extension_value(value: x509.ExtensionType) -> str:
         if value.key_identifier is not None:
             parts.append(f"keyid:{_colon(value.key_identifier)}")
         for issuer in value.authority_cert_issuer or []:
-            parts.append(f"issuer:{_general_name(issuer)}")
+            parts.append(f"issuer:{general_name(issuer)}")
         if value.authority_cert_serial_number is not None:
             parts.append(f"serial:{serial_forms(value.authority_cert_serial_number)[0]}")
         return ", ".join(parts)
     if isinstance(value, x509.CRLDistributionPoints | x509.FreshestCRL):
-        points = [_general_name(n) for dp in value for n in (dp.full_name or [])]
+        points = [general_name(n) for dp in value for n in (dp.full_name or [])]
         return ", ".join(points) or "(distribution points without a full name)"
     if isinstance(value, x509.AuthorityInformationAccess | x509.SubjectInformationAccess):
         return ", ".join(
             f"{oid_name(d.access_method.dotted_string) or d.access_method.dotted_string}: "
-            f"{_general_name(d.access_location)}"
+            f"{general_name(d.access_location)}"
             for d in value
         )
     if isinstance(value, x509.CertificatePolicies):
         return ", ".join(_oid_text(p.policy_identifier) for p in value)
     if isinstance(value, x509.NameConstraints):
-        parts = [f"permitted {_general_name(n)}" for n in value.permitted_subtrees or []]
-        parts += [f"excluded {_general_name(n)}" for n in value.excluded_subtrees or []]
+        parts = [f"permitted {general_name(n)}" for n in value.permitted_subtrees or []]
+        parts += [f"excluded {general_name(n)}" for n in value.excluded_subtrees or []]
         return ", ".join(parts)
     if isinstance(value, x509.UnrecognizedExtension):
         return f"{len(value.value)} bytes: {value.value.hex(':')}"

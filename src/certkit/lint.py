@@ -44,9 +44,10 @@ from typing import Any, Literal, TypeVar, get_args
 from cryptography import x509
 from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives.asymmetric import ec, ed448, ed25519, rsa
-from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID, SignatureAlgorithmOID
+from cryptography.x509.oid import ExtendedKeyUsageOID, SignatureAlgorithmOID
 
 from certkit.errors import InputError
+from certkit.names import common_name
 
 __all__ = [
     "DEFAULT_EXPIRING_DAYS",
@@ -313,17 +314,6 @@ def _iso(moment: dt.datetime) -> str:
     return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _cn(cert: x509.Certificate) -> str | None:
-    try:
-        values = cert.subject.get_attributes_for_oid(NameOID.COMMON_NAME)
-    except ValueError:
-        return None
-    if not values:
-        return None
-    value = values[0].value
-    return value.decode("utf-8", "replace") if isinstance(value, bytes) else value
-
-
 def _serial_octets(cert: x509.Certificate) -> bytes:
     """The serial number's DER INTEGER content octets, read from the TBS certificate.
 
@@ -359,7 +349,7 @@ def _serial_octets(cert: x509.Certificate) -> bytes:
 @_check("server-no-san")
 def _server_no_san(c: _Subject) -> str | None:
     san = c.ext(x509.SubjectAlternativeName)
-    cn = _cn(c.cert)
+    cn = common_name(c.cert.subject)
     where = f"the name {cn!r} is only in the subject CN" if cn else "the subject has no CN either"
     if san is None:
         return f"no subjectAltName extension: {where}, which browsers and Go ignore"

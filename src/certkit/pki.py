@@ -31,6 +31,7 @@ from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 from certkit.errors import InputError
 from certkit.keys import KEY_TYPES, PrivateKey, derive_bytes, derive_key
+from certkit.names import common_name, distinguished_name
 
 __all__ = [
     "DEFAULT_NOW",
@@ -257,10 +258,8 @@ def java_truststore(
 
 
 def _default_alias(certificate: x509.Certificate) -> str:
-    cns = certificate.subject.get_attributes_for_oid(NameOID.COMMON_NAME)
-    value = cns[0].value if cns else certificate.subject.rfc4514_string()
-    text = value.decode("utf-8", "replace") if isinstance(value, bytes) else value
-    return text.lower()
+    subject = certificate.subject
+    return (common_name(subject) or distinguished_name(subject)).lower()
 
 
 class Lab:

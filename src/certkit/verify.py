@@ -40,10 +40,11 @@ from typing import Any, TypeVar
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
-from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+from cryptography.x509.oid import ExtendedKeyUsageOID
 from cryptography.x509.verification import PolicyBuilder, Store, VerificationError
 
 from certkit.errors import InputError
+from certkit.names import common_name, general_name
 
 __all__ = [
     "DEFAULT_RING",
@@ -625,14 +626,14 @@ def _issuer_facts(ctx: _Context, issuer: x509.Certificate) -> dict[str, str]:
         "ca": _name(issuer.subject),
         "ca_role": _role(ctx, issuer),
         "ca_label": _label(issuer.subject),
-        "new_ca_label": _label_text((_common_name(issuer.subject) or "CA")[:28] + " new"),
+        "new_ca_label": _label_text((common_name(issuer.subject) or "CA")[:28] + " new"),
     }
 
 
 def _name_mismatch(ctx: _Context) -> _Finding:
     san = _extension(ctx.leaf, x509.SubjectAlternativeName)
     finding = _Finding("name-mismatch", ctx.leaf, None if san is not None else "no-san")
-    cn = _common_name(ctx.leaf.subject)
+    cn = common_name(ctx.leaf.subject)
     if cn is not None and ctx.host is not None and cn.lower() == ctx.host.lower():
         finding.notes.append("cn-ignored")
     if not _eku_allows(ctx.leaf, ctx.purpose, leaf=True):
@@ -832,7 +833,7 @@ def _facts(ctx: _Context, finding: _Finding) -> dict[str, str]:
         leaf_label=_label(leaf.subject),
         leaf_eku=_eku_text(leaf),
         names=_leaf_names(leaf),
-        cn=_common_name(leaf.subject) or "",
+        cn=common_name(leaf.subject) or "",
         host=host,
         host_q=_quote(host),
         host_label=_label_text(host),
@@ -854,9 +855,9 @@ def _facts(ctx: _Context, finding: _Finding) -> dict[str, str]:
             subject=_name(cert.subject),
             issuer=_name(cert.issuer),
             role=_role(ctx, cert),
-            subject_cn=_quote(_common_name(cert.subject) or _name(cert.subject))[:64],
+            subject_cn=_quote(common_name(cert.subject) or _name(cert.subject))[:64],
             label=label,
-            new_label=_label_text((_common_name(cert.subject) or "certificate")[:28] + " new"),
+            new_label=_label_text((common_name(cert.subject) or "certificate")[:28] + " new"),
             issuer_label=_label(cert.issuer),
             not_before=_when(cert.not_valid_before_utc),
             not_after=_when(cert.not_valid_after_utc),
@@ -971,22 +972,8 @@ def _algorithm_text(cert: x509.Certificate) -> str:
     return f"{key_text}, signed with {signature}"
 
 
-def _general_name(name: x509.GeneralName) -> str:
-    if isinstance(name, x509.DNSName):
-        return f"DNS:{name.value}"
-    if isinstance(name, x509.IPAddress):
-        return f"IP:{name.value}"
-    if isinstance(name, x509.RFC822Name):
-        return f"email:{name.value}"
-    if isinstance(name, x509.UniformResourceIdentifier):
-        return f"URI:{name.value}"
-    if isinstance(name, x509.DirectoryName):
-        return f"DirName:{_name(name.value)}"
-    return type(name).__name__
-
-
 def _general_names(names: Iterable[x509.GeneralName]) -> str:
-    items = [_general_name(n) for n in names]
+    items = [general_name(n) for n in names]
     if len(items) > _MAX_LISTED:
         return ", ".join(items[:_MAX_LISTED]) + f" and {len(items) - _MAX_LISTED} more"
     return ", ".join(items)
@@ -999,19 +986,8 @@ def _leaf_names(leaf: x509.Certificate) -> str:
     return _general_names(san)
 
 
-def _common_name(name: x509.Name) -> str | None:
-    try:
-        values = name.get_attributes_for_oid(NameOID.COMMON_NAME)
-    except Exception:
-        return None
-    if not values:
-        return None
-    value = values[0].value
-    return value.decode("utf-8", "replace") if isinstance(value, bytes) else value
-
-
 def _label(name: x509.Name) -> str:
-    return _label_text(_common_name(name) or _name(name))
+    return _label_text(common_name(name) or _name(name))
 
 
 def _label_text(text: str) -> str:

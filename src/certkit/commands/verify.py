@@ -7,9 +7,9 @@ input (one line on standard error).
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
 
+from certkit.commands.pki import parse_time
 from certkit.errors import InputError
 from certkit.load import read_certificate_file
 from certkit.verify import DEFAULT_RING, DEFAULT_RING_OWNER, verify_chain
@@ -66,23 +66,13 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.set_defaults(handler=run)
 
 
-def _time(text: str) -> dt.datetime:
-    try:
-        value = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        raise InputError(
-            f"--at {text!r}: give an ISO 8601 time such as 2026-01-01T00:00:00Z"
-        ) from None
-    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
-
-
 def run(args: argparse.Namespace) -> int:
     """Verify, print the result, and return 0 (verified) or 1 (not verified)."""
     if args.client and args.host is not None:
         raise InputError("--client verifies a client certificate: drop --host")
     if not args.client and args.host is None:
         raise InputError("give --host NAME (the server name to check), or --client")
-    at = _time(args.at) if args.at else None
+    at = parse_time(args.at) if args.at else None
     leaf, *intermediates = read_certificate_file(args.chain)
     trust = [cert for path in args.trust for cert in read_certificate_file(path)]
     result = verify_chain(
