@@ -192,8 +192,12 @@ def page_urls(build: Build, base: str | None) -> list[str]:
     ]
 
 
-def _visit_all(context: Any, urls: list[str], batch: int = 8) -> dict[str, Visit]:
-    """Visit pages a batch at a time: the browser loads a batch's pages side by side."""
+def _visit_all(context: Any, urls: list[str], batch: int = 3) -> dict[str, Visit]:
+    """Visit pages a batch at a time: the browser loads a batch's pages side by side.
+
+    Small batches: every page parses the 3 MB Mermaid script, and 2 cores loading 8 at once
+    can miss the load timeout.
+    """
     visits = {url: Visit(url) for url in urls}
     for first in range(0, len(urls), batch):
         pages = [(visits[u], _start(context, u, visits[u])) for u in urls[first : first + batch]]
