@@ -33,7 +33,6 @@ import gzip
 import ipaddress
 import json
 import sys
-import threading
 import time
 import warnings
 from collections import Counter
@@ -46,6 +45,7 @@ import pytest
 from cryptography import x509
 from cryptography.utils import CryptographyDeprecationWarning
 from cryptography.x509.verification import PolicyBuilder, Store, VerificationError
+from timeouts import within
 
 from certkit.errors import InputError
 from certkit.verify import FAILURE_CLASSES, verify_chain
@@ -215,33 +215,12 @@ def run_suite(now: dt.datetime) -> dict[str, Any]:
     }
 
 
-def within(seconds: float, work: Callable[[], dict[str, Any]]) -> dict[str, Any]:
-    """Run ``work`` in a daemon thread; fail (rather than hang the suite) if it is too slow."""
-    box: dict[str, Any] = {}
-
-    def target() -> None:
-        try:
-            box["result"] = work()
-        except BaseException as exc:
-            box["error"] = exc
-
-    thread = threading.Thread(target=target, daemon=True)
-    thread.start()
-    thread.join(seconds)
-    if thread.is_alive():
-        pytest.fail(f"x509-limbo did not finish within {seconds} s: a verification hangs")
-    if "error" in box:
-        raise box["error"]
-    result: dict[str, Any] = box["result"]
-    return result
-
-
 def test_limbo_certkit_agrees_with_cryptography(
     record_property: Callable[[str, object], None],
 ) -> None:
     now = dt.datetime.now(dt.UTC)
     start = time.perf_counter()
-    run = within(TIME_LIMIT_SECONDS, lambda: run_suite(now))
+    run = within(TIME_LIMIT_SECONDS, lambda: run_suite(now), "x509-limbo (a verification hangs)")
     seconds = time.perf_counter() - start
 
     totals = run["totals"]

@@ -13,16 +13,16 @@ import json
 import re
 import subprocess
 import sys
-import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TypeVar
 
 import pytest
 from cryptography import x509
 from cryptography.x509.oid import ExtendedKeyUsageOID, ObjectIdentifier
 from cryptography.x509.verification import DNSName, PolicyBuilder, Store, VerificationError
+from timeouts import within
 
 import certkit.verify as verify_module
 from certkit import InputError, Issued, Lab
@@ -520,27 +520,6 @@ def test_unknown_messages_are_explained_as_other() -> None:
 # -- hostile pool ---------------------------------------------------------------------------------
 
 
-def within(seconds: float, work: Callable[[], T]) -> T:
-    """Run ``work`` in a daemon thread and fail, rather than hang, if it takes too long."""
-    box: dict[str, Any] = {}
-
-    def target() -> None:
-        try:
-            box["result"] = work()
-        except BaseException as exc:
-            box["error"] = exc
-
-    thread = threading.Thread(target=target, daemon=True)
-    thread.start()
-    thread.join(seconds)
-    if thread.is_alive():
-        pytest.fail(f"verification did not finish within {seconds} s")
-    if "error" in box:
-        raise box["error"]
-    result: T = box["result"]
-    return result
-
-
 def hostile_pool(lab: Lab, size: int) -> tuple[Issued, list[x509.Certificate]]:
     """``size`` CA certificates with one name and one key, each signing the next; none trusted."""
     ca = lab.root_ca("Hostile CA", label="hostile")
@@ -588,6 +567,7 @@ def test_hostile_pool_same_name_same_key_is_rejected_in_time(pki: Pki) -> None:
         lambda: verify_chain(
             leaf.certificate, pool, [pki.root.certificate], host="zcee.example.com", at=pki.at
         ),
+        "verification",
     )
     assert not result.ok
     assert result.ok is cryptography_ok(leaf.certificate, pool, pki.root, pki.at)
@@ -606,6 +586,7 @@ def test_hostile_pool_of_cross_signed_decoys(pki: Pki, good_first: bool) -> None
         lambda: verify_chain(
             leaf.certificate, pool, [pki.root.certificate], host="zcee.example.com", at=pki.at
         ),
+        "verification",
     )
     # The verdict is cryptography's: with the valid path first it is found; behind 300
     # look-alikes cryptography 50 stops at its signature-check limit and rejects the chain.

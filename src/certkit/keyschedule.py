@@ -521,6 +521,16 @@ class Check:
     detail: str = ""
     signature: bool = False
 
+    @classmethod
+    def compare(
+        cls, name: str, expected: bytes, computed: bytes, rfc_section: str, mismatch: str
+    ) -> Check:
+        """A check that two byte strings are equal, explained by ``mismatch`` when they differ."""
+        same = expected == computed
+        return cls(
+            name, expected.hex(), computed.hex(), same, rfc_section, "" if same else mismatch
+        )
+
 
 @dataclass
 class Proof:
@@ -992,10 +1002,12 @@ def _effective(
             )
             effective.append(message)
             continue
-        same = got == message.data
-        detail = "" if same else "the decrypted message differs from the one OpenSSL reported"
-        checks[index] = Check(
-            name, message.data.hex(), got.hex(), same, _rfc_records(proof.suite), detail
+        checks[index] = Check.compare(
+            name,
+            message.data,
+            got,
+            _rfc_records(proof.suite),
+            "the decrypted message differs from the one OpenSSL reported",
         )
         kind = got[0]
         effective.append(
@@ -1156,13 +1168,12 @@ def _prove12(
     suite = proof.suite
     random, master = _secret(table, "CLIENT_RANDOM", client.random)
     proof.checks.append(
-        Check(
+        Check.compare(
             "key log CLIENT_RANDOM = ClientHello.random",
-            client.random.hex(),
-            random.hex(),
-            random == client.random,
+            client.random,
+            random,
             "RFC 5246 §7.4.1.2",
-            "" if random == client.random else "the key log line is for another connection",
+            "the key log line is for another connection",
         )
     )
     ems = _EMS in client.extensions and _EMS in server.extensions
@@ -1276,13 +1287,12 @@ def _prove12(
             transcript = b"".join(m.data for m in effective[:index] if m.name != "hello_request")
             computed = tls12_prf(master, label, _digest(transcript, suite.hash), 12, suite.hash)
             proof.checks.append(
-                Check(
+                Check.compare(
                     f'{message.sender} verify_data = PRF(master_secret, "{label}", Hash)[:12]',
-                    body.hex(),
-                    computed.hex(),
-                    computed == body,
+                    body,
+                    computed,
                     "RFC 5246 §7.4.9",
-                    "" if computed == body else "the master secret or the transcript differs",
+                    "the master secret or the transcript differs",
                 )
             )
     proof.checks.extend(extras)
@@ -1422,13 +1432,12 @@ def _prove13(
             finished_key = hkdf_expand_label(secret, "finished", b"", suite.hash_length, suite.hash)
             computed = _hmac(finished_key, transcript_hash(index), suite.hash)
             proof.checks.append(
-                Check(
+                Check.compare(
                     f"{side} Finished = HMAC(finished_key, Transcript-Hash({span(index)}))",
-                    body.hex(),
-                    computed.hex(),
-                    computed == body,
+                    body,
+                    computed,
                     "RFC 8446 §4.4.4",
-                    "" if computed == body else "the traffic secret or the transcript differs",
+                    "the traffic secret or the transcript differs",
                 )
             )
     proof.checks.extend(extras)
