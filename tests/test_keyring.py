@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import shutil
 import ssl
 import subprocess
@@ -177,3 +178,28 @@ def test_java_stores_load_and_keytool_lists_them(pki: LabPKI, tmp_path: Path) ->
     assert "lab root ca, " in listing and "lab intermediate ca, " in listing
     assert listing.count("trustedCertEntry") == 2
     assert Usage("CERTAUTH") is Usage.CERTAUTH
+
+
+@pytest.mark.parametrize(
+    ("clock", "shown"), [("2027-03-01", "Mar 1, 2027"), ("2031-07-15", "Jul 15, 2031")]
+)
+def test_keytool_dates_entries_with_the_day_it_reads_the_store(
+    pki: LabPKI, tmp_path: Path, clock: str, shown: str
+) -> None:
+    """docs/pki.md shows keytool's entry dates as `...`: they follow the reader's clock."""
+    ring = server_ring(pki)
+    (tmp_path / "key.p12").write_bytes(ring.java_keystore("changeit"))
+    (tmp_path / "trust.p12").write_bytes(ring.java_truststore("changeit"))
+    faketime, keytool = shutil.which("faketime"), shutil.which("keytool")
+    assert faketime and keytool, "faketime and keytool are required: make system-deps installs them"
+    for store, entries in (("key.p12", 1), ("trust.p12", 2)):
+        argv = [faketime, f"{clock} 12:00:00", keytool, "-list", "-storepass", "changeit"]
+        listing = subprocess.run(
+            [*argv, "-keystore", str(tmp_path / store)],
+            capture_output=True,
+            text=True,
+            check=True,
+            env={**os.environ, "LC_ALL": "C.UTF-8", "TZ": "UTC"},
+        ).stdout
+        dated = [line for line in listing.splitlines() if line.rstrip().endswith("Entry,")]
+        assert len(dated) == entries and all(f", {shown}, " in line for line in dated), listing
