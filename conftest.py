@@ -1,11 +1,19 @@
-"""Collects every course page (docs/**/*.md) as Sybil tests through docproof."""
+"""Collects every course page (docs/**/*.md) as Sybil tests through docproof.
+
+Tests run in random order (pytest-randomly prints its seed in the header; ``-p randomly
+--randomly-seed=N`` repeats an order, ``-p no:randomly`` turns it off), except the examples of
+one page or of one module's docstrings, which share a namespace: `docproof.ordering` keeps
+them in the order they are written.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from docproof import make_sybil
 from docproof.guard import summary_lines
+from docproof.ordering import in_document_order
 from sybil import Sybil
 from sybil.parsers.rest import DocTestParser
 
@@ -19,6 +27,11 @@ pytest_collect_file = (
     make_sybil(ROOT / "mkdocs.yml")
     + Sybil(parsers=[DocTestParser()], patterns=["*.py"], path="src/certkit", name="docstrings")
 ).pytest()
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    in_document_order(items)
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config):

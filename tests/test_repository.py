@@ -7,6 +7,8 @@ import re
 import subprocess
 from pathlib import Path
 
+from timeouts import Lines
+
 ROOT = Path(__file__).resolve().parents[1]
 PRIVATE_KEY = re.compile(rb"-----BEGIN (?:[A-Z]+ )*PRIVATE KEY-----")
 KEYSTORE_SUFFIXES = {".p12", ".pfx", ".jks", ".kdb", ".key"}
@@ -64,7 +66,6 @@ def test_make_serve_serves_the_course() -> None:
     import os
     import signal
     import socket
-    import time
     import urllib.request
 
     with socket.socket() as s:
@@ -75,19 +76,15 @@ def test_make_serve_serves_the_course() -> None:
         cwd=ROOT,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
+        text=True,
         start_new_session=True,
     )
     try:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/encryption/", timeout=5) as r:
-                    page = r.read().decode()
-                break
-            except OSError:
-                assert server.poll() is None, server.stdout.read().decode() if server.stdout else ""
-                assert time.monotonic() < deadline, "make serve did not answer within 120 s"
-                time.sleep(0.5)
+        # mkdocs serve logs "Serving on URL" once its socket listens: wait for that line.
+        url = f"http://127.0.0.1:{port}/"
+        Lines(server.stdout).wait_for(lambda line: f"Serving on {url}" in line, 300, "Serving on")
+        with urllib.request.urlopen(url + "encryption/", timeout=60) as r:
+            page = r.read().decode()
         assert "<title>Introduction to encryption - certkit</title>" in page
     finally:
         os.killpg(server.pid, signal.SIGTERM)

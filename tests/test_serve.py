@@ -17,10 +17,10 @@ import socket
 import ssl
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
+from timeouts import Lines
 
 from certkit import InputError
 from certkit.handshake import Options, Recording, contexts, lab_pki, run
@@ -355,15 +355,15 @@ def test_a_given_directory_is_kept(pki: LabPKI, tmp_path: Path) -> None:
 
 def test_lifetime_and_connection_limit_are_bounded(pki: LabPKI) -> None:
     with Server(pki, lifetime=0.5) as server:
-        time.sleep(1.5)
-        assert not server.running
+        assert server.wait_stopped(timeout=TIMEOUT)
     with Server(pki, lifetime=TIMEOUT, max_connections=1) as server:
         with socket.create_connection((HOST, server.port), timeout=5) as sock:
             sock.sendall(b"not TLS\r\n\r\n")
         rec = server.wait(1, timeout=TIMEOUT)[0]
         assert not rec.ok and rec.server_error
-        time.sleep(0.5)
-        assert not server.running
+        assert server.wait_stopped(timeout=TIMEOUT)
+    with Server(pki, lifetime=TIMEOUT) as server:  # the failing case: nothing stops it
+        assert not server.wait_stopped(timeout=0.3)
 
 
 def test_a_plain_http_client_is_turned_away(pki: LabPKI) -> None:
@@ -425,24 +425,27 @@ def test_certkit_serve_command(tmp_path: Path) -> None:
     with subprocess.Popen(
         argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
     ) as process:
-        assert process.stdout is not None
-        printed = []
-        deadline = time.monotonic() + TIMEOUT
-        while time.monotonic() < deadline:
-            line = process.stdout.readline()
-            printed.append(line)
-            if line.startswith("  curl "):
-                break
-        status, body, lines = curl(shlex.split(printed[-1]))
         try:
-            out, err = process.communicate(timeout=TIMEOUT)
+            # The readiness signal is the curl command line: the server listens before it
+            # prints its instructions. Then, with --connections 1, it reports and exits.
+            stdout = Lines(process.stdout)
+            stderr = Lines(process.stderr)
+            command = stdout.wait_for(lambda line: line.startswith("  curl "), TIMEOUT, "curl line")
+            status, body, lines = curl(shlex.split(command))
+            out = stdout.rest(TIMEOUT)
+            err = stderr.rest(TIMEOUT)
+            process.wait(timeout=TIMEOUT)
         finally:
             process.kill()
+    printed = stdout.seen
     assert status == 0 and body.startswith("certkit serve: TLSv1.2 ")
     assert process.returncode == 0, err
     assert printed[0].startswith("certkit serve: listening on 127.0.0.1:")
-    assert str(tmp_path / "client-key.pem") in printed[-1]
-    report = out.splitlines()
+    assert str(tmp_path / "client-key.pem") in command
+    rest = out.splitlines()  # the instructions after the curl line, then the report
+    start = next((i for i, line in enumerate(rest) if line.startswith("connection 1: ")), None)
+    assert start is not None and rest[start - 1].startswith("  java "), out
+    report = rest[start:]
     assert report[0].startswith("connection 1: TLSv1.2 ECDHE-")
     assert report[0].endswith(", client certificate CN=certkit lab client")
     # The server's own view, as curl would print it: the same messages as the real curl's.

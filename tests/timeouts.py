@@ -1,4 +1,7 @@
-"""A hard time limit for tests whose failure mode is a hang (correctness, not speed)."""
+"""Bounded waits for tests whose failure mode is a hang (correctness, not speed).
+
+Each waits for an event (work done, a line printed) and only fails at a generous deadline.
+"""
 
 from __future__ import annotations
 
@@ -30,3 +33,58 @@ def within(seconds: float, work: Callable[[], T], what: str = "the work") -> T:
         raise box["error"]
     result: T = box["result"]
     return result
+
+
+class Lines:
+    """The lines a child process prints, read in a thread, so a test can wait for one of them.
+
+    Waiting for a line is waiting for an event: the test goes on as soon as the line arrives,
+    and fails (with everything read so far) only if it has not arrived by a generous deadline
+    or the stream ended first. Every line stays in ``seen``; `rest` returns what follows once the
+    stream ends.
+    """
+
+    def __init__(self, stream: Any) -> None:
+        import queue
+
+        self.seen: list[str] = []
+        self._queue: queue.Queue[str | None] = queue.Queue()
+        self._thread = threading.Thread(target=self._pump, args=(stream,), daemon=True)
+        self._thread.start()
+
+    def _pump(self, stream: Any) -> None:
+        try:
+            for line in stream:
+                self._queue.put(line)
+        finally:
+            self._queue.put(None)
+
+    def wait_for(self, wanted: Callable[[str], bool], seconds: float, what: str) -> str:
+        """The first line for which ``wanted`` is true; fail if none comes within ``seconds``."""
+        import queue
+        import time
+
+        deadline = time.monotonic() + seconds
+        while True:
+            try:
+                line = self._queue.get(timeout=max(0.0, deadline - time.monotonic()))
+            except queue.Empty:
+                pytest.fail(f"no {what} within {seconds} s; read so far: {''.join(self.seen)!r}")
+            if line is None:
+                self._queue.put(None)
+                pytest.fail(f"the stream ended before {what}; read: {''.join(self.seen)!r}")
+            self.seen.append(line)
+            if wanted(line):
+                return line
+
+    def rest(self, seconds: float) -> str:
+        """Everything printed after the lines consumed so far, once the stream has ended."""
+        self._thread.join(seconds)
+        if self._thread.is_alive():
+            pytest.fail(f"the stream did not end within {seconds} s")
+        tail: list[str] = []
+        while (line := self._queue.get()) is not None:
+            tail.append(line)
+        self._queue.put(None)
+        self.seen += tail
+        return "".join(tail)

@@ -237,6 +237,20 @@ class Server:
         """Whether the server still accepts connections."""
         return self._thread is not None and self._thread.is_alive()
 
+    def wait_stopped(self, timeout: float = 10.0) -> bool:
+        """Wait until the server stops accepting (its lifetime or connection limit reached).
+
+        Args:
+            timeout: Seconds to wait at most.
+
+        Returns:
+            Whether it has stopped accepting.
+        """
+        thread = self._thread
+        if thread is not None:
+            thread.join(timeout)
+        return not self.running
+
     @property
     def port(self) -> int:
         """The port the server listens on (0 before [`start`][certkit.serve.Server.start])."""

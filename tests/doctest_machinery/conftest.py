@@ -21,8 +21,14 @@ markdown_extensions:
 
 CONFTEST = """\
 from pathlib import Path
+import pytest
 from docproof import make_sybil
+from docproof.ordering import in_document_order
 pytest_collect_file = make_sybil(Path(__file__).parent / "mkdocs.yml").pytest()
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items):
+    in_document_order(items)
 """
 
 
@@ -50,8 +56,8 @@ class MiniSite:
         path.write_text(textwrap.dedent(text))
         return path
 
-    def run(self) -> pytest.RunResult:
-        return self.pytester.runpytest_inprocess("docs", "-q", "-rs")
+    def run(self, *args: str) -> pytest.RunResult:
+        return self.pytester.runpytest_inprocess("docs", "-q", "-rs", *args)
 
 
 @pytest.fixture

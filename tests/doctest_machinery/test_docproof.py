@@ -334,3 +334,33 @@ def test_expect_directive_compares_a_block_with_what_the_page_generates(site: Mi
         '<!-- docproof: expect="undefined_name" -->\n```mermaid\nsequenceDiagram\n  A->>B: x\n```\n',
     )
     site.run().stdout.fnmatch_lines(["*expect='undefined_name' failed: NameError*"])
+
+
+# -- random order: pages move, their blocks stay in order --------------------------------------
+
+ORDERED_PAGE = "# P\n\n" + "".join(
+    f"```python\nsteps = [*globals().get('steps', []), {n}]\nassert steps == list(range({n + 1}))\n```\n\n"
+    for n in range(8)
+)
+
+
+def test_random_order_keeps_a_pages_blocks_in_order(site: MiniSite) -> None:
+    site.page("a.md", ORDERED_PAGE)
+    site.page("b.md", ORDERED_PAGE)
+    for seed in range(1, 6):
+        result = site.run("-p", "randomly", f"--randomly-seed={seed}")
+        result.assert_outcomes(passed=16)
+
+
+def test_without_in_document_order_the_shuffle_breaks_a_page(site: MiniSite) -> None:
+    """The failing case: pytest-randomly alone shuffles a page's blocks."""
+    (site.root / "conftest.py").write_text(
+        "from pathlib import Path\nfrom docproof import make_sybil\n"
+        'pytest_collect_file = make_sybil(Path(__file__).parent / "mkdocs.yml").pytest()\n'
+    )
+    site.page("a.md", ORDERED_PAGE)
+    failed = [
+        site.run("-p", "randomly", f"--randomly-seed={seed}").parseoutcomes().get("failed", 0)
+        for seed in range(1, 6)
+    ]
+    assert any(failed), failed

@@ -1,7 +1,8 @@
 """Fixtures for the site tests: each edition is built once per session, then shared.
 
 - ``online_site`` / ``offline_site``: ``mkdocs build --strict`` of mkdocs.yml and
-  mkdocs-offline.yml into temporary directories (both builds run in parallel).
+  mkdocs-offline.yml into temporary directories (both builds run in parallel, once per test
+  run however many xdist workers there are).
 - ``online_url``: the online edition served by a local http.server on 127.0.0.1, under
   the path of the configured ``site_url`` (as GitHub Pages serves it).
 - ``browser``: one Debian chromium (never ``playwright install``) with a fresh profile,
@@ -12,15 +13,18 @@ from __future__ import annotations
 
 import functools
 import http.server
+import json
 import os
 import subprocess
 import sys
 import threading
 from collections.abc import Callable, Iterator
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
 import pytest
+from filelock import FileLock
 from site_helpers import (
     CHROMIUM,
     CHROMIUM_ARGS,
@@ -36,15 +40,35 @@ from site_helpers import (
 
 @pytest.fixture(scope="session")
 def site_builds(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Build]:
-    """Both editions, built once per session, in parallel."""
+    """Both editions, built once per test run (in parallel), whichever xdist worker asks first.
+
+    The builds go to a directory all workers of the run share, under a file lock: the first
+    worker to need them builds both, the others wait for the lock and read the record.
+    """
     vendor = DOCS / "assets" / "vendor"
     if not (vendor / "mermaid" / "mermaid.min.js").is_file():
         pytest.fail(f"{vendor} is missing: run `make vendor` first", pytrace=False)
+    shared = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        shared = shared.parent  # the run's base directory, common to every worker
+    record = shared / "site-builds.json"
+    with FileLock(shared / "site-builds.lock"):
+        if not record.is_file():
+            builds = _build_editions(shared)
+            record.write_text(json.dumps({e: asdict(b) for e, b in builds.items()}, default=str))
+        saved = json.loads(record.read_text())
+    return {
+        edition: Build(**{**fields, "root": Path(fields["root"])})
+        for edition, fields in saved.items()
+    }
+
+
+def _build_editions(shared: Path) -> dict[str, Build]:
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     builds: dict[str, Build] = {}
     running: dict[str, subprocess.Popen[str]] = {}
     for edition, config in CONFIGS.items():
-        root = tmp_path_factory.mktemp(f"site-{edition}")
+        root = shared / f"site-{edition}"
         # The online edition goes under site_url's path, so that a file server on root
         # serves it at the same URLs as GitHub Pages (404.html uses absolute URLs).
         url_path = site_path(load_config(edition).get("site_url")) if edition == "online" else ""
