@@ -58,7 +58,7 @@ offline: install
 	$(BIN)/mkdocs build --strict --config-file mkdocs-offline.yml
 
 page: install
-	$(BIN)/pytest $(PAGE)
+	$(BIN)/pytest -n 0 $(PAGE)
 
 regen: install
 	PYTHONPATH=tests $(BIN)/python -m docproof.regen $(PAGE)

@@ -8,6 +8,7 @@ them in the order they are written.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -40,3 +41,13 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
     terminalreporter.section("docproof: fenced blocks on the course pages")
     for line in summary_lines(ROOT / "mkdocs.yml"):
         terminalreporter.write_line(line)
+    # Written by tests/site/test_site_browser.py into the run's base directory (all workers').
+    record = config._tmp_path_factory.getbasetemp() / "page-weight.json"
+    if record.is_file():
+        terminalreporter.section("page weight: a first-time reader's download per page")
+        for url, weight in json.loads(record.read_text()).items():
+            diagrams = f", {weight['diagrams']} diagrams" if weight["diagrams"] else ""
+            terminalreporter.write_line(
+                f"{weight['transferred_bytes'] / 1000:8.0f} kB  {weight['requests']:2} requests"
+                f"  {url}{diagrams}"
+            )

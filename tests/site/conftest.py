@@ -4,7 +4,7 @@
   mkdocs-offline.yml into temporary directories (both builds run in parallel, once per test
   run however many xdist workers there are).
 - ``online_url``: the online edition served by a local http.server on 127.0.0.1, under
-  the path of the configured ``site_url`` (as GitHub Pages serves it).
+  the path of the configured ``site_url`` (as GitHub Pages serves it), text gzip-compressed.
 - ``browser``: one Debian chromium (never ``playwright install``) with a fresh profile,
   for the tests marked ``browser``.
 """
@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import functools
+import gzip
 import http.server
 import json
 import os
@@ -34,6 +35,7 @@ from site_helpers import (
     ROOT,
     Build,
     load_config,
+    run_dir,
     site_path,
 )
 
@@ -48,9 +50,7 @@ def site_builds(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Build]:
     vendor = DOCS / "assets" / "vendor"
     if not (vendor / "mermaid" / "mermaid.min.js").is_file():
         pytest.fail(f"{vendor} is missing: run `make vendor` first", pytrace=False)
-    shared = tmp_path_factory.getbasetemp()
-    if os.environ.get("PYTEST_XDIST_WORKER"):
-        shared = shared.parent  # the run's base directory, common to every worker
+    shared = run_dir(tmp_path_factory)
     record = shared / "site-builds.json"
     with FileLock(shared / "site-builds.lock"):
         if not record.is_file():
@@ -105,7 +105,28 @@ def offline_site(site_builds: dict[str, Build]) -> Path:
     return site_builds["offline"].require_success()
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+class _CompressingHandler(http.server.SimpleHTTPRequestHandler):
+    """Serves the built site as a web server would: text compressed with gzip when the browser
+    accepts it, so that the sizes the browser test records are bytes on the wire."""
+
+    COMPRESSED = frozenset({".html", ".css", ".js", ".json", ".xml", ".svg", ".txt", ".map"})
+
+    def do_GET(self) -> None:
+        path = Path(self.translate_path(self.path))
+        if path.is_dir() and self.path.split("?")[0].endswith("/"):
+            path = path / "index.html"
+        accepts = "gzip" in self.headers.get("Accept-Encoding", "")
+        if not (accepts and path.suffix in self.COMPRESSED and path.is_file()):
+            super().do_GET()
+            return
+        body = gzip.compress(path.read_bytes(), compresslevel=6, mtime=0)
+        self.send_response(200)
+        self.send_header("Content-Type", self.guess_type(str(path)))
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
     def log_message(self, format: str, *args: Any) -> None:
         pass
 
@@ -114,7 +135,7 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 def online_url(online_site: Path, site_builds: dict[str, Build]) -> Iterator[str]:
     """Base URL of the online edition, served on 127.0.0.1 (random free port)."""
     build = site_builds["online"]
-    handler = functools.partial(_QuietHandler, directory=str(build.root))
+    handler = functools.partial(_CompressingHandler, directory=str(build.root))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -162,3 +183,4 @@ def md_to_html() -> Callable[[Path, str], str]:
         return File(src, str(DOCS), "/site", use_directory_urls).dest_uri
 
     return convert
+

@@ -75,3 +75,15 @@ def site_path(site_url: str | None) -> str:
     """The URL path a site is published under ("certkit/" for https://x.github.io/certkit/)."""
     path = urlsplit(site_url or "/").path.strip("/")
     return f"{path}/" if path else ""
+
+
+def run_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The test run's base temporary directory, the same for every xdist worker of the run."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
+def page_weight_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where the browser test writes each page's download (JSON): read by the terminal summary
+    (the root conftest.py) and by bench/run.py."""
+    return run_dir(tmp_path_factory) / "page-weight.json"
