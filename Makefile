@@ -12,11 +12,14 @@ export PIP_CONSTRAINT := $(CURDIR)/constraints.txt
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: help serve test install system-deps vendor site offline docs-test page regen bench lint lock clean
+.PHONY: help serve test suite matrix install system-deps vendor site offline docs-test page regen bench lint lock clean
 
 help:
 	@echo "make serve        install everything and serve the course at http://127.0.0.1:8000"
-	@echo "make test         install everything and run every test (library, pages, builds, browser, workflow, lint)"
+	@echo "make test         install everything and run every test (library, pages, builds, browser, workflow, lint),"
+	@echo "                  then the page examples and library tests at four other clocks and zones (make matrix)"
+	@echo "make suite        the test suite alone (pytest, on every core, in random order)"
+	@echo "make matrix       the page examples and library tests at other clocks, in other zones, shuffled"
 	@echo "make site         build the site into site/ (mkdocs build --strict)"
 	@echo "make offline      build the offline (file://) edition into site-offline/"
 	@echo "make page PAGE=docs/encryption.md   run one page's examples"
@@ -50,6 +53,13 @@ serve: install
 
 test: system-deps install
 	$(BIN)/pytest
+	$(BIN)/python scripts/matrix.py
+
+suite: install
+	$(BIN)/pytest
+
+matrix: install
+	$(BIN)/python scripts/matrix.py
 
 site: install
 	$(BIN)/mkdocs build --strict

@@ -276,6 +276,32 @@ def test_serial_and_fingerprints_as_keytool_prints_them(tmp_path: Path) -> None:
         assert f"\t {fp.keytool}\n" in out
 
 
+@pytest.mark.parametrize(
+    ("zone", "flags", "shown"),
+    [
+        ("Etc/GMT-14", [], "Valid from: Thu Jan 01 14:00:00 GMT+14:00 2026"),
+        ("Etc/GMT+12", [], "Valid from: Wed Dec 31 12:00:00 GMT-12:00 2025"),
+        ("Etc/GMT-14", ["-J-Duser.timezone=UTC"], "Valid from: Thu Jan 01 00:00:00 UTC 2026"),
+    ],
+)
+def test_keytool_prints_dates_in_the_local_zone(
+    tmp_path: Path, zone: str, flags: list[str], shown: str
+) -> None:
+    """docs/anatomy.md runs keytool with -J-Duser.timezone=UTC, and says why."""
+    assert KEYTOOL, "keytool (a JDK) is required: make system-deps installs it"
+    path = tmp_path / "c.pem"
+    path.write_bytes(SERVER.pem.encode())
+    out = subprocess.run(
+        [str(KEYTOOL), *flags, "-printcert", "-file", str(path)],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={"PATH": "/usr/bin:/bin", "LC_ALL": "C", "TZ": zone},
+    ).stdout
+    assert SERVER.certificate.not_valid_before_utc.isoformat() == "2026-01-01T00:00:00+00:00"
+    assert shown in out, out
+
+
 # -- requests, chains, PKCS #12 ----------------------------------------------------------------
 
 

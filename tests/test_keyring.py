@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 import shutil
 import ssl
 import subprocess
 from pathlib import Path
 
+import clocks
 import pytest
 from cryptography.hazmat.primitives.serialization import pkcs12
 
@@ -190,16 +190,15 @@ def test_keytool_dates_entries_with_the_day_it_reads_the_store(
     ring = server_ring(pki)
     (tmp_path / "key.p12").write_bytes(ring.java_keystore("changeit"))
     (tmp_path / "trust.p12").write_bytes(ring.java_truststore("changeit"))
-    faketime, keytool = shutil.which("faketime"), shutil.which("keytool")
-    assert faketime and keytool, "faketime and keytool are required: make system-deps installs them"
+    keytool = shutil.which("keytool")
+    assert keytool and clocks.available(), "keytool and faketime: make system-deps installs them"
     for store, entries in (("key.p12", 1), ("trust.p12", 2)):
-        argv = [faketime, f"{clock} 12:00:00", keytool, "-list", "-storepass", "changeit"]
         listing = subprocess.run(
-            [*argv, "-keystore", str(tmp_path / store)],
+            [keytool, "-list", "-storepass", "changeit", "-keystore", str(tmp_path / store)],
             capture_output=True,
             text=True,
             check=True,
-            env={**os.environ, "LC_ALL": "C.UTF-8", "TZ": "UTC"},
+            env={**clocks.at(f"@{clock} 12:00:00"), "LC_ALL": "C.UTF-8", "TZ": "UTC"},
         ).stdout
         dated = [line for line in listing.splitlines() if line.rstrip().endswith("Entry,")]
         assert len(dated) == entries and all(f", {shown}, " in line for line in dated), listing

@@ -7,6 +7,7 @@ import re
 import subprocess
 from pathlib import Path
 
+import pytest
 from timeouts import Lines
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -62,6 +63,7 @@ def test_readme_commands_exist_and_ci_runs_the_test_command() -> None:
         )
 
 
+@pytest.mark.site
 def test_make_serve_serves_the_course() -> None:
     import os
     import signal

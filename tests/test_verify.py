@@ -694,7 +694,9 @@ def test_cli_verified(files: Path) -> None:
         run.stdout.splitlines()[0]
         == "verified for host zcee.example.com at 2026-01-02 00:00:00 UTC"
     )
-    run = certkit(files, "--client", "client.pem", "--trust", "bundle.pem", "--trust", "root.pem")
+    run = certkit(
+        files, "--client", "client.pem", "--trust", "bundle.pem", "--trust", "root.pem", *AT
+    )
     assert run.returncode == 0, run.stdout + run.stderr
 
 

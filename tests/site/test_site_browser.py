@@ -27,7 +27,7 @@ import pytest
 from playwright.sync_api import Error as PlaywrightError
 from site_helpers import DOCS, Build, page_weight_file
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.site, pytest.mark.browser]
 
 EDITIONS = ["online", "offline"]
 SEARCH_TERM = "fingerprint"  # in the body of docs/encryption.md, not only in a title

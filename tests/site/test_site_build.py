@@ -10,6 +10,8 @@ from typing import Any
 import pytest
 from site_helpers import ROOT, Build, load_config
 
+pytestmark = pytest.mark.site
+
 EDITIONS = ["online", "offline"]
 VENDORED = {
     "mermaid": ("mermaid.min.js", "LICENSE"),

@@ -17,6 +17,8 @@ from pathlib import Path
 import pytest
 from site_helpers import DOCS, ROOT, Build, load_config
 
+pytestmark = pytest.mark.site
+
 HIDDEN = re.compile(
     r"<!--+[ \t]*invisible-code-block:[ \t]*(?P<lang>[\w+.-]+)[ \t]*\n(?P<body>.*?)-->", re.S
 )

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import pytest
+
 import subprocess
 import sys
 from pathlib import Path
 
 from site_helpers import ROOT
+
+pytestmark = pytest.mark.site
 
 BIN = Path(sys.executable).parent
 

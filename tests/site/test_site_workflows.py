@@ -17,6 +17,8 @@ import pytest
 import yaml
 from site_helpers import ROOT
 
+pytestmark = pytest.mark.site
+
 WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.y*ml"))
 BIN = Path(sys.executable).parent
 SHA_PIN = re.compile(r"^[\w.-]+/[\w./-]+@[0-9a-f]{40}$")
