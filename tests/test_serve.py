@@ -21,6 +21,7 @@ import time
 from pathlib import Path
 
 import pytest
+from timeouts import within
 
 from certkit import InputError
 from certkit.handshake import Options, Recording, contexts, lab_pki, run
@@ -435,14 +436,22 @@ def test_certkit_serve_command(tmp_path: Path) -> None:
                 break
         status, body, lines = curl(shlex.split(printed[-1]))
         try:
-            out, err = process.communicate(timeout=TIMEOUT)
+            # The rest of stdout from the same text stream readline used (communicate() would
+            # read the pipe underneath it and lose what the stream had already buffered); the
+            # server stops after its one connection.
+            out = within(TIMEOUT, process.stdout.read, "certkit serve's report")
+            process.wait(timeout=TIMEOUT)
+            err = process.stderr.read() if process.stderr else ""
         finally:
             process.kill()
     assert status == 0 and body.startswith("certkit serve: TLSv1.2 ")
     assert process.returncode == 0, err
     assert printed[0].startswith("certkit serve: listening on 127.0.0.1:")
     assert str(tmp_path / "client-key.pem") in printed[-1]
-    report = out.splitlines()
+    after_curl = out.splitlines()  # the rest of the instructions, then the report
+    assert after_curl[0].startswith("openssl ")
+    first = next(i for i, line in enumerate(after_curl) if line.startswith("connection "))
+    report = after_curl[first:]
     assert report[0].startswith("connection 1: TLSv1.2 ECDHE-")
     assert report[0].endswith(", client certificate CN=certkit lab client")
     # The server's own view, as curl would print it: the same messages as the real curl's.
