@@ -246,6 +246,10 @@ def test_pkcs12_round_trip() -> None:
         pki.intermediate.certificate,
         pki.root.certificate,
     ]
+    without_root = pkcs12.load_pkcs12(
+        pki.server.pkcs12("changeit", include_root=False), b"changeit"
+    )
+    assert [c.certificate for c in without_root.additional_certs] == [pki.intermediate.certificate]
     with pytest.raises(ValueError):
         pkcs12.load_pkcs12(data, b"wrong")
     with pytest.raises(InputError, match="needs a password"):

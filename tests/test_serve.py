@@ -26,7 +26,7 @@ from certkit import InputError
 from certkit.handshake import Options, Recording, contexts, lab_pki, run
 from certkit.pki import LabPKI
 from certkit.render import CURL_MESSAGE_NAMES, curl_trace, jsse_summary
-from certkit.serve import HOST, Server
+from certkit.serve import HOST, Server, connect
 
 TIMEOUT = 60
 
@@ -458,3 +458,38 @@ def test_certkit_serve_command(tmp_path: Path) -> None:
             if TRACE_LINE.match(c) and not is_close_notify(c)
         ]
     )
+
+
+# -- connect: an OpenSSL client over a socket ----------------------------------------------------
+
+
+def test_connect_records_the_client_side(pki: LabPKI) -> None:
+    client, _ = contexts(pki)
+    with Server(pki, lifetime=TIMEOUT) as server:
+        rec = connect(server.port, client)
+        served = server.wait(1, timeout=TIMEOUT)
+    assert rec.ok and rec.client_completed and rec.source == "callback"
+    assert (rec.version, rec.cipher) == (served[0].version, served[0].cipher)
+    # Both ends recorded the same handshake messages, in the same order.
+    assert [(m.sender, m.name) for m in rec.messages] == [
+        (m.sender, m.name) for m in served[0].messages
+    ]
+    assert rec.server_chain == [pki.server.certificate, pki.intermediate.certificate]
+    assert {(a.sender, a.description) for a in rec.alerts} == {
+        ("server", "close_notify"),
+        ("client", "close_notify"),
+    }
+
+
+def test_connect_sees_a_tls13_rejection_after_its_handshake(pki: LabPKI) -> None:
+    # The server sends its alert, then closes in order (output first, then it reads to the end),
+    # so the client reads the alert rather than a reset.
+    client, _ = contexts(pki, Options(tls="1.3", client_auth="required", client_cert=False))
+    with Server(pki, Options(tls="1.3", client_auth="required"), lifetime=TIMEOUT) as server:
+        rec = connect(server.port, client)
+        served = server.wait(1, timeout=TIMEOUT)
+    assert rec.client_completed and not rec.ok
+    assert rec.client_reason == "TLSV13_ALERT_CERTIFICATE_REQUIRED"
+    assert [(a.sender, a.description) for a in rec.alerts] == [("server", "certificate_required")]
+    assert served[0].server_reason == "PEER_DID_NOT_RETURN_A_CERTIFICATE"
+    assert not served[0].server_completed

@@ -155,7 +155,9 @@ class Issued:
             serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, _password(password)
         ).decode("ascii")
 
-    def pkcs12(self, password: str | bytes, *, alias: str | None = None) -> bytes:
+    def pkcs12(
+        self, password: str | bytes, *, alias: str | None = None, include_root: bool = True
+    ) -> bytes:
         """A PKCS #12 key store holding the private key, this certificate and its chain.
 
         ``keytool -list`` shows one ``PrivateKeyEntry`` named ``alias`` with a chain of every
@@ -165,6 +167,9 @@ class Issued:
             password: The store password (also protects the key). Must not be empty.
             alias: The entry's name (PKCS #12 friendlyName); defaults to the subject CN in
                 lower case.
+            include_root: Whether the chain ends with the root. A Java server sends the
+                entry's whole chain; without the root it sends what an OpenSSL server given
+                [`fullchain_pem`][certkit.pki.Issued.fullchain_pem] sends.
 
         Returns:
             The DER bytes of the PKCS #12 file. Encryption salts are random, so the bytes
@@ -175,7 +180,7 @@ class Issued:
             name=(alias or _default_alias(self.certificate)).encode("utf-8"),
             key=key,
             cert=self.certificate,
-            cas=self.chain()[1:],
+            cas=self.chain(include_root=include_root)[1:],
             encryption_algorithm=_pkcs12_encryption(password),
         )
 

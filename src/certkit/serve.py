@@ -6,7 +6,14 @@ authentication), answers each HTTP/1.1 request with ``200 OK``, and keeps a
 [`Recording`][certkit.handshake.Recording] of every connection as the server saw it: the wire
 records, the handshake messages (from OpenSSL's message callback on the server context), alerts,
 version, cipher, group, chains and key log. Real clients (``curl``, ``openssl s_client``, Java)
-can then be compared with what certkit recorded.
+can then be compared with what certkit recorded. [`connect`][certkit.serve.connect] is the
+other end: an OpenSSL client over a socket to any server on 127.0.0.1, recorded from the
+client's side.
+
+After a failed handshake both close in order: the alert is sent, the output is shut down, and the
+input is read until the peer closes (boundedly). Closing a socket that still has unread input
+makes the kernel answer with a reset, and a peer that is still writing (a TLS 1.3 client sending
+its request) would then report a reset connection instead of the alert it was sent.
 
 It writes the files the clients need (the root CA and ``Fetch.java``; when the server asks for a
 client certificate, also the client's chain, key and PKCS #12 file and the intermediate CA) into a
@@ -43,7 +50,10 @@ from certkit.errors import InputError
 from certkit.handshake import (
     Options,
     Recording,
+    Side,
+    _alerts_from_wire,
     _fill_from_messages,
+    _messages_from_wire,
     _MessageTap,
     _Wire,
     contexts,
@@ -51,7 +61,7 @@ from certkit.handshake import (
 )
 from certkit.pki import LabPKI
 
-__all__ = ["HOST", "STORE_PASSWORD", "Server"]
+__all__ = ["HOST", "STORE_PASSWORD", "Server", "connect"]
 
 HOST = "127.0.0.1"
 """The only address the server listens on."""
@@ -427,52 +437,17 @@ class Server:
     def _serve(self, sock: socket.socket) -> Recording:
         assert self._context is not None
         sock.settimeout(self._io_timeout)
-        incoming, outgoing = ssl.MemoryBIO(), ssl.MemoryBIO()
-        obj = self._context.wrap_bio(incoming, outgoing, server_side=True)
+        recording = Recording()
+        pump = _SocketPump(sock, "server", recording, deadline=3 * self._io_timeout)
+        obj = self._context.wrap_bio(pump.incoming, pump.outgoing, server_side=True)
         tap = _ServerTap()
         with self._taps_lock:
             self._taps[obj] = tap
-        recording = Recording()
-        wires = {"client": _Wire("client"), "server": _Wire("server")}
-        deadline = time.monotonic() + 3 * self._io_timeout
-
-        def send() -> None:
-            data = outgoing.read()
-            if data:
-                recording.records.extend(wires["server"].feed(data))
-                sock.sendall(data)
-
-        def receive() -> None:
-            if time.monotonic() > deadline:
-                raise TimeoutError("the client took too long")
-            data = sock.recv(65536)
-            if not data:
-                if incoming.eof:
-                    raise ConnectionResetError("the client closed the connection")
-                incoming.write_eof()
-                return
-            recording.records.extend(wires["client"].feed(data))
-            incoming.write(data)
-
-        def call(step: Callable[[], _T]) -> _T:
-            while True:
-                try:
-                    result = step()
-                except ssl.SSLWantReadError:
-                    send()
-                    receive()
-                    continue
-                except ssl.SSLWantWriteError:
-                    send()
-                    continue
-                send()
-                return result
-
         start = time.perf_counter()
         shook = False
         error: BaseException | None = None
         try:
-            call(obj.do_handshake)
+            pump.call(obj.do_handshake)
             shook = True
             recording.timings["handshake"] = time.perf_counter() - start
             # Read these now: after the close, Python reports no version.
@@ -483,16 +458,17 @@ class Server:
             recording.alpn = obj.selected_alpn_protocol()
             request = b""
             while b"\r\n\r\n" not in request and len(request) < 65536:
-                chunk = call(lambda: obj.read(16384))
+                chunk = pump.call(lambda: obj.read(16384))
                 if not chunk:
                     break
                 request += chunk
-            call(lambda: obj.write(_response(request, obj)))
-            self._close(obj, call, sock)
+            pump.call(lambda: obj.write(_response(request, obj)))
+            self._close(obj, pump.call, sock)
         except (ssl.SSLError, OSError, ValueError) as exc:
             error = exc
             with contextlib.suppress(OSError):
-                send()
+                pump.flush()
+            _linger(sock, self._io_timeout)
         finally:
             with self._taps_lock:
                 self._taps.pop(obj, None)
@@ -502,6 +478,8 @@ class Server:
         recording.messages = tap.messages
         recording.alerts = tap.alerts
         recording.server_error = f"{type(error).__name__}: {error}" if error else None
+        recording.server_reason = getattr(error, "reason", None)
+        recording.server_completed = shook
         recording.ok = shook and error is None
         _fill_from_messages(recording)
         recording.keylog = self._keylog_lines(recording)
@@ -532,6 +510,160 @@ class Server:
             for line in text.splitlines()
             if len(line.split()) == 3 and line.split()[1].lower() == client_random
         ]
+
+
+def connect(
+    port: int,
+    context: ssl.SSLContext,
+    *,
+    server_hostname: str = "localhost",
+    io_timeout: float = 10.0,
+) -> Recording:
+    """Connect to ``127.0.0.1:port`` as an OpenSSL client and record it from the client's side.
+
+    The client does the handshake, sends ``GET / HTTP/1.1`` and reads the answer to its end,
+    so that a server that rejects the client's certificate after a TLS 1.3 handshake is
+    noticed. Any server will do: certkit's [`Server`][certkit.serve.Server], or another TLS
+    stack (see [`certkit.jsse`][certkit.jsse]). certkit sets the context's message callback for
+    the duration of the call (and restores it).
+
+    Args:
+        port: The server's port on 127.0.0.1.
+        context: The client context (e.g. the first of
+            [`contexts`][certkit.handshake.contexts]).
+        server_hostname: The name sent in SNI and checked against the server's certificate.
+        io_timeout: Seconds any one socket operation may wait.
+
+    Returns:
+        The client's recording: messages and alerts of both sides as the client saw them,
+        version, cipher, ``client_error``, ``client_reason`` and ``client_completed``.
+
+    Raises:
+        InputError: If nothing listens on the port.
+    """
+    recording = Recording()
+    tap = _MessageTap()
+    restore = tap.install(context) if _MessageTap.available(context) else None
+    if restore is None:
+        recording.source = "wire"
+    try:
+        sock = socket.create_connection((HOST, port), timeout=io_timeout)
+    except OSError as exc:
+        if restore is not None:
+            restore()
+        raise InputError(
+            f"cannot connect to {HOST}:{port} ({exc}); is the server running?"
+        ) from None
+    error: BaseException | None = None
+    start = time.perf_counter()
+    try:
+        pump = _SocketPump(sock, "client", recording, deadline=3 * io_timeout)
+        obj = context.wrap_bio(pump.incoming, pump.outgoing, server_hostname=server_hostname)
+        request = f"GET / HTTP/1.1\r\nHost: {server_hostname}\r\nConnection: close\r\n\r\n"
+        try:
+            pump.call(obj.do_handshake)
+            recording.client_completed = True
+            recording.timings["handshake"] = time.perf_counter() - start
+            recording.version = obj.version()
+            cipher = obj.cipher()
+            recording.cipher = cipher[0] if cipher else None
+            pump.call(lambda: obj.write(request.encode("ascii")))
+            with contextlib.suppress(ssl.SSLZeroReturnError):
+                while pump.call(lambda: obj.read(16384)):
+                    pass
+            with contextlib.suppress(ssl.SSLWantReadError):
+                obj.unwrap()
+            pump.flush()
+        except (ssl.SSLError, OSError, ValueError) as exc:
+            error = exc
+            with contextlib.suppress(OSError):
+                pump.flush()
+        _linger(sock, io_timeout)
+    finally:
+        sock.close()
+        if restore is not None:
+            restore()
+    recording.timings["total"] = time.perf_counter() - start
+    tap.flush("client", "")
+    tap.flush("server", "")
+    if recording.source == "callback":
+        recording.messages = tap.messages
+        recording.alerts = tap.alerts
+    else:
+        recording.messages = _messages_from_wire(recording.records)
+        recording.alerts = _alerts_from_wire(recording.records)
+    recording.client_error = f"{type(error).__name__}: {error}" if error else None
+    recording.client_reason = getattr(error, "reason", None)
+    recording.ok = recording.client_completed and error is None
+    _fill_from_messages(recording)
+    return recording
+
+
+class _SocketPump:
+    """Moves TLS bytes between a socket and an ``SSLObject``'s memory BIOs, recording them.
+
+    ``me`` is the side this end plays: what it sends is recorded as that side's records.
+    """
+
+    def __init__(
+        self, sock: socket.socket, me: Side, recording: Recording, *, deadline: float
+    ) -> None:
+        self.sock = sock
+        self.incoming, self.outgoing = ssl.MemoryBIO(), ssl.MemoryBIO()
+        peer: Side = "client" if me == "server" else "server"
+        self._mine, self._theirs = _Wire(me), _Wire(peer)
+        self._recording = recording
+        self._deadline = time.monotonic() + deadline
+
+    def flush(self) -> None:
+        """Send what the TLS object has written."""
+        data = self.outgoing.read()
+        if data:
+            self._recording.records.extend(self._mine.feed(data))
+            self.sock.sendall(data)
+
+    def receive(self) -> None:
+        """Read what the peer sent into the TLS object (end of stream included)."""
+        if time.monotonic() > self._deadline:
+            raise TimeoutError("the peer took too long")
+        data = self.sock.recv(65536)
+        if not data:
+            if self.incoming.eof:
+                raise ConnectionResetError("the peer closed the connection")
+            self.incoming.write_eof()
+            return
+        self._recording.records.extend(self._theirs.feed(data))
+        self.incoming.write(data)
+
+    def call(self, step: Callable[[], _T]) -> _T:
+        """Run one TLS step, moving bytes until it no longer waits for them."""
+        while True:
+            try:
+                result = step()
+            except ssl.SSLWantReadError:
+                self.flush()
+                self.receive()
+                continue
+            except ssl.SSLWantWriteError:
+                self.flush()
+                continue
+            self.flush()
+            return result
+
+
+def _linger(sock: socket.socket, timeout: float) -> None:
+    """Close in order after a failure: end our output, then read until the peer closes.
+
+    See the module's description: without it a peer that is still writing may see a reset
+    connection instead of the alert.
+    """
+    deadline = time.monotonic() + timeout
+    with contextlib.suppress(OSError):
+        sock.shutdown(socket.SHUT_WR)
+        while (left := deadline - time.monotonic()) > 0:
+            sock.settimeout(left)
+            if not sock.recv(65536):
+                break
 
 
 def _response(request: bytes, obj: ssl.SSLObject) -> bytes:
