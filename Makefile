@@ -12,7 +12,7 @@ export PIP_CONSTRAINT := $(CURDIR)/constraints.txt
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: help serve test suite matrix install system-deps vendor site offline docs-test page regen bench lint lock clean
+.PHONY: help serve test suite matrix soak install system-deps vendor site offline docs-test page regen bench lint lock clean
 
 help:
 	@echo "make serve        install everything and serve the course at http://127.0.0.1:8000"
@@ -20,6 +20,7 @@ help:
 	@echo "                  then the page examples and library tests at four other clocks and zones (make matrix)"
 	@echo "make suite        the test suite alone (pytest, on every core, in random order)"
 	@echo "make matrix       the page examples and library tests at other clocks, in other zones, shuffled"
+	@echo "make soak         every test that talks to a process, socket or browser, 20 rounds under CPU load"
 	@echo "make site         build the site into site/ (mkdocs build --strict)"
 	@echo "make offline      build the offline (file://) edition into site-offline/"
 	@echo "make page PAGE=docs/encryption.md   run one page's examples"
@@ -60,6 +61,9 @@ suite: install
 
 matrix: install
 	$(BIN)/python scripts/matrix.py
+
+soak: system-deps install
+	$(BIN)/python scripts/soak.py
 
 site: install
 	$(BIN)/mkdocs build --strict

@@ -1,6 +1,11 @@
-"""Benchmarks for fast feedback: the full test run and the strict site build, timed on this machine.
+"""Benchmarks for fast feedback, timed on this machine.
 
-Usage: ``make bench`` (or ``.venv/bin/python bench/run.py [--repeat N]``).
+* the test suite as ``make suite`` runs it (pytest on every core), with its ten slowest tests
+  and each page's download as the browser test measured it (goal: under 90 s on 2 cores);
+* each page's own examples, as ``make page`` runs them (goal: seconds);
+* the strict site build (median of ``--repeat``).
+
+Usage: ``make bench`` (or ``.venv/bin/python bench/run.py [--repeat N] [--no-tests]``).
 
 Appends one JSON line per run to ``bench/results/feedback.jsonl`` (kept in the repository, so
 changes in speed show up in review) and prints a summary. Timing goals live here, not in tests.
@@ -13,6 +18,7 @@ import datetime as dt
 import json
 import os
 import platform
+import re
 import statistics
 import subprocess
 import sys
@@ -25,7 +31,10 @@ BIN = Path(sys.executable).parent
 RESULTS = ROOT / "bench" / "results" / "feedback.jsonl"
 
 
-def timed(command: list[str]) -> float:
+DURATION = re.compile(r"^\s*(\d+\.\d+)s (call|setup|teardown)\s+(\S+)")
+
+
+def timed(command: list[str]) -> tuple[float, str]:
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
     start = time.perf_counter()
     result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, check=False)
@@ -34,7 +43,43 @@ def timed(command: list[str]) -> float:
         sys.exit(
             f"benchmark command failed ({' '.join(command)}):\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}"
         )
-    return elapsed
+    return elapsed, result.stdout
+
+
+def suite(out: str) -> dict[str, object]:
+    """The whole suite, as make suite runs it, with its ten slowest tests and the page weights."""
+    seconds, printed = timed(
+        [
+            str(BIN / "pytest"),
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "--durations=10",
+            f"--basetemp={out}/t",
+        ]
+    )
+    slowest = [
+        {"seconds": float(m.group(1)), "phase": m.group(2), "test": m.group(3)}
+        for m in map(DURATION.match, printed.splitlines())
+        if m
+    ]
+    weights = json.loads((Path(out) / "t" / "page-weight.json").read_text())
+    return {
+        "suite_seconds": round(seconds, 1),
+        "workers": os.cpu_count(),
+        "slowest_tests": slowest,
+        "page_kB": {url: round(w["transferred_bytes"] / 1000) for url, w in weights.items()},
+    }
+
+
+def pages() -> dict[str, float]:
+    """Each page's examples on their own, as make page runs them (one process)."""
+    return {
+        str(page.relative_to(ROOT)): round(
+            timed([str(BIN / "pytest"), "-q", "-n", "0", "-p", "no:cacheprovider", str(page)])[0], 1
+        )
+        for page in sorted((ROOT / "docs").rglob("*.md"))
+    }
 
 
 def main() -> int:
@@ -45,9 +90,10 @@ def main() -> int:
 
     with tempfile.TemporaryDirectory() as out:
         builds = [
-            timed([str(BIN / "mkdocs"), "build", "--strict", "--site-dir", f"{out}/site"])
+            timed([str(BIN / "mkdocs"), "build", "--strict", "--site-dir", f"{out}/site"])[0]
             for _ in range(args.repeat)
         ]
+        measured = {} if args.no_tests else {**suite(out), "page_seconds": pages()}
     record: dict[str, object] = {
         "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "commit": subprocess.run(
@@ -59,10 +105,7 @@ def main() -> int:
             "runs": [round(b, 2) for b in builds],
         },
     }
-    if not args.no_tests:
-        record["full_test_run_seconds"] = round(
-            timed([str(BIN / "pytest"), "-q", "-p", "no:cacheprovider"]), 1
-        )
+    record.update(measured)
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     with RESULTS.open("a", encoding="utf-8") as f:
         f.write(json.dumps(record) + "\n")
