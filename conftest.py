@@ -33,6 +33,10 @@ pytest_collect_file = (
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     in_document_order(items)
+    # The files that build or serve the site take longest (tens of seconds on one worker):
+    # hand them out first (xdist runs with --no-loadscope-reorder), the rest in shuffled order.
+    slow = {item.path for item in items if item.get_closest_marker("site")}
+    items.sort(key=lambda item: item.path not in slow)
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
