@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import pytest
-
-from conftest import MiniSite
+from minisite import MiniSite
 
 FAILING = "raise AssertionError('this block ran')"
 

@@ -8,8 +8,7 @@ from pathlib import Path
 
 import pytest
 from docproof import guard
-
-from conftest import MiniSite
+from minisite import MiniSite
 
 ROOT = Path(__file__).parents[2]
 
