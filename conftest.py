@@ -20,8 +20,9 @@ from sybil.parsers.rest import DocTestParser
 
 ROOT = Path(__file__).parent
 
-# The docproof machinery tests build throwaway sites and run pytest on them.
-pytest_plugins = ["pytester"]
+# The docproof machinery tests build throwaway sites and run pytest on them; ci_skips makes a
+# skip a failure in CI.
+pytest_plugins = ["pytester", "ci_skips"]
 
 # The course pages, and the examples in certkit's docstrings (the API reference page shows them).
 pytest_collect_file = (

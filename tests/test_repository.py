@@ -91,3 +91,34 @@ def test_make_serve_serves_the_course() -> None:
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
+
+
+SKIPPING = """
+import pytest
+
+def test_skipped():
+    pytest.skip("no tool")
+
+@pytest.mark.skipif(True, reason="tool missing")
+def test_skipped_by_mark():
+    pass
+
+def test_opted_out():
+    pytest.skip("docs/x.md:3: not run: a z/OS operator command")
+
+def test_ran():
+    pass
+"""
+
+
+def test_a_skip_fails_in_ci(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
+    """tests/ci_skips.py: CI installs every tool, so nothing may be skipped there."""
+    pytester.makepyfile(test_probe=SKIPPING)
+    monkeypatch.setenv("CI", "true")
+    result = pytester.runpytest_inprocess("-p", "ci_skips", "-p", "no:randomly")
+    result.assert_outcomes(passed=1, failed=1, errors=1, skipped=1)
+    result.stdout.fnmatch_lines(["*skipped in CI, where nothing may be: Skipped: no tool*"])
+    monkeypatch.setenv("CI", "false")
+    pytester.runpytest_inprocess("-p", "ci_skips", "-p", "no:randomly").assert_outcomes(
+        passed=1, skipped=3
+    )

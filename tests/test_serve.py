@@ -100,6 +100,13 @@ def in_memory(pki: LabPKI, options: Options, *, curl_like: bool) -> Recording:
 
 
 def curl(argv: list[str]) -> tuple[int, str, list[str]]:
+    """Run curl; its exit status, body and the -v lines about TLS.
+
+    With its output captured, curl draws a progress meter on stderr, without a newline, as time
+    passes: on a busy machine a -v line then starts after the meter and no longer matches.
+    --no-progress-meter keeps the meter out (a reader's terminal shows none either).
+    """
+    argv = [argv[0], "--no-progress-meter", *argv[1:]]
     result = subprocess.run(argv, capture_output=True, text=True, timeout=TIMEOUT, check=False)
     lines = [
         line
