@@ -9,7 +9,9 @@ them in the order they are written.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from docproof import make_sybil
@@ -29,6 +31,16 @@ pytest_collect_file = (
     make_sybil(ROOT / "mkdocs.yml")
     + Sybil(parsers=[DocTestParser()], patterns=["*.py"], path="src/certkit", name="docstrings")
 ).pytest()
+
+
+@pytest.fixture(scope="session")
+def playwright() -> Iterator[Any]:
+    """The one Playwright of a test process (sync API): a second one started while the first
+    runs fails ("use the Async API instead"), so every browser test shares this."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as started:
+        yield started
 
 
 @pytest.hookimpl(tryfirst=True)

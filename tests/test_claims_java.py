@@ -25,6 +25,7 @@ import socket
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from cryptography import x509
@@ -369,21 +370,20 @@ def test_java_falls_back_to_the_cn_only_without_a_san(
     }
 
 
-def chromium_cert_status(url: str, netlog: Path) -> set[str]:
+def chromium_cert_status(playwright: Any, url: str, netlog: Path) -> set[str]:
     """Load url in a fresh Chromium; return the certificate status flags its verifier logged."""
-    from playwright.sync_api import Error, sync_playwright
+    from playwright.sync_api import Error
 
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[*CHROMIUM_ARGS, f"--log-net-log={netlog}", "--net-log-capture-mode=Default"],
-        )
-        try:
-            page = browser.new_page()  # ignore_https_errors is off: the lab root is not trusted
-            with pytest.raises(Error, match="net::ERR_CERT_"):
-                page.goto(url, timeout=TIMEOUT * 1000)
-        finally:
-            browser.close()  # Chromium completes the log file when it exits
+    browser = playwright.chromium.launch(
+        executable_path=CHROMIUM,
+        args=[*CHROMIUM_ARGS, f"--log-net-log={netlog}", "--net-log-capture-mode=Default"],
+    )
+    try:
+        page = browser.new_page()  # ignore_https_errors is off: the lab root is not trusted
+        with pytest.raises(Error, match="net::ERR_CERT_"):
+            page.goto(url, timeout=TIMEOUT * 1000)
+    finally:
+        browser.close()  # Chromium completes the log file when it exits
     log = json.loads(netlog.read_text(encoding="utf-8"))
     constants = log["constants"]
     job = constants["logEventTypes"]["CERT_VERIFIER_JOB"]
@@ -404,14 +404,14 @@ def chromium_cert_status(url: str, netlog: Path) -> set[str]:
     not (CHROMIUM and Path(CHROMIUM).exists()), reason="chromium is installed by .ci/system-deps"
 )
 def test_chromium_refuses_the_cn_of_a_certificate_without_a_san(
-    pki: LabPKI, cn_only: LabPKI, tmp_path: Path
+    pki: LabPKI, cn_only: LabPKI, tmp_path: Path, playwright: Any
 ) -> None:
     # The lab root is not trusted by this Chromium, so both loads fail with an authority error;
     # the verifier's status in Chromium's network log says whether the name was refused too.
     found = {}
     for name, chain in {"san": pki, "cn-only": cn_only}.items():
         with Server(chain, lifetime=TIMEOUT) as server:
-            found[name] = chromium_cert_status(server.url, tmp_path / f"{name}.json")
+            found[name] = chromium_cert_status(playwright, server.url, tmp_path / f"{name}.json")
     assert "AUTHORITY_INVALID" in found["san"] and "AUTHORITY_INVALID" in found["cn-only"]
     assert "COMMON_NAME_INVALID" not in found["san"]
     assert "COMMON_NAME_INVALID" in found["cn-only"]

@@ -147,7 +147,7 @@ def online_url(online_site: Path, site_builds: dict[str, Build]) -> Iterator[str
 
 
 @pytest.fixture(scope="session")
-def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+def browser(tmp_path_factory: pytest.TempPathFactory, playwright: Any) -> Iterator[Any]:
     """Debian chromium with a fresh profile, as a Playwright BrowserContext.
 
     The clipboard may be read and written (for the copy-button test); everything else is
@@ -155,21 +155,18 @@ def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     """
     if not Path(CHROMIUM).is_file():
         pytest.fail(f"{CHROMIUM} is missing: run `make system-deps`", pytrace=False)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        context = playwright.chromium.launch_persistent_context(
-            str(tmp_path_factory.mktemp("chromium-profile")),
-            executable_path=CHROMIUM,
-            headless=True,
-            args=CHROMIUM_ARGS,
-            viewport={"width": 1280, "height": 900},
-        )
-        try:
-            context.grant_permissions(["clipboard-read", "clipboard-write"])
-            yield context
-        finally:
-            context.close()
+    context = playwright.chromium.launch_persistent_context(
+        str(tmp_path_factory.mktemp("chromium-profile")),
+        executable_path=CHROMIUM,
+        headless=True,
+        args=CHROMIUM_ARGS,
+        viewport={"width": 1280, "height": 900},
+    )
+    try:
+        context.grant_permissions(["clipboard-read", "clipboard-write"])
+        yield context
+    finally:
+        context.close()
 
 
 @pytest.fixture(scope="session")
