@@ -26,9 +26,8 @@ from typing import Any
 
 import pytest
 from filelock import FileLock
+from chromium import CHROMIUM, CHROMIUM_ARGS
 from site_helpers import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
     CONFIGS,
     DOCS,
     PROBLEM_LINE,

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -15,21 +14,6 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 DOCS = ROOT / "docs"
 CONFIGS = {"online": ROOT / "mkdocs.yml", "offline": ROOT / "mkdocs-offline.yml"}
-# Debian's chromium; CERTKIT_CHROMIUM overrides, a chromium on PATH is the fallback.
-CHROMIUM = os.environ.get("CERTKIT_CHROMIUM") or (
-    "/usr/bin/chromium"
-    if Path("/usr/bin/chromium").exists()
-    else shutil.which("chromium") or shutil.which("chromium-browser") or "/usr/bin/chromium"
-)
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
 # mkdocs logs "WARNING -  ..." and "ERROR   -  ..." at the start of a line.
 PROBLEM_LINE = re.compile(r"^\s*(?:WARNING|ERROR)\b.*$", re.MULTILINE)
 
