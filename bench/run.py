@@ -31,7 +31,7 @@ BIN = Path(sys.executable).parent
 RESULTS = ROOT / "bench" / "results" / "feedback.jsonl"
 
 
-DURATION = re.compile(r"^\s*(\d+\.\d+)s (call|setup|teardown)\s+(\S+)")
+DURATION = re.compile(r"^\s*(\d+\.\d+)s (call|setup|teardown)\s+(.+?)\s*$")
 
 
 def timed(command: list[str]) -> tuple[float, str]:
@@ -79,6 +79,7 @@ def pages() -> dict[str, float]:
             timed([str(BIN / "pytest"), "-q", "-n", "0", "-p", "no:cacheprovider", str(page)])[0], 1
         )
         for page in sorted((ROOT / "docs").rglob("*.md"))
+        if "```" in page.read_text(encoding="utf-8")  # a page without a block has no examples
     }
 
 
