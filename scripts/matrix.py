@@ -7,7 +7,7 @@ see tests/clocks.py) and in another zone, each in a random order whose seed it p
 
 * tomorrow, in UTC-12;
 * 400 days ahead, in UTC+14 (the local date is a day ahead of UTC's);
-* 29 February 2028, noon UTC;
+* 29 February 2028, noon UTC, in the C locale (ASCII; the other runs keep the machine's);
 * ten seconds before 2028 UTC, so that midnight and the new year pass during the run, in UTC+14.
 
 Usage: ``make matrix`` (``make test`` runs it after the suite), or
@@ -30,12 +30,13 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 import clocks  # noqa: E402
 
-#: name -> (FAKETIME value, TZ). Etc/GMT+12 is UTC-12: POSIX zone names count westward.
+#: name -> (FAKETIME value, TZ, locale or None). Etc/GMT+12 is UTC-12: POSIX zone names count
+#: westward. Console blocks set LC_ALL=C.UTF-8 themselves (tests/docproof/console.py).
 RUNS = {
-    "tomorrow-utc-12": ("+1d", "Etc/GMT+12"),
-    "400-days-utc+14": ("+400d", "Etc/GMT-14"),
-    "2028-02-29": ("@2028-02-29 12:00:00", "UTC"),
-    "new-year-2028-utc+14": ("@2027-12-31 23:59:50", "Etc/GMT-14"),
+    "tomorrow-utc-12": ("+1d", "Etc/GMT+12", None),
+    "400-days-utc+14": ("+400d", "Etc/GMT-14", None),
+    "2028-02-29-c-locale": ("@2028-02-29 12:00:00", "UTC", "C"),
+    "new-year-2028-utc+14": ("@2027-12-31 23:59:50", "Etc/GMT-14", None),
 }
 
 
@@ -51,12 +52,15 @@ def main() -> int:
     pytest = Path(sys.executable).parent / "pytest"
     failed: list[str] = []
     for name in args.only or list(RUNS):
-        when, zone = RUNS[name]
+        when, zone, locale = RUNS[name]
         seed = random.randrange(2**32)
         command = [str(pytest), "-q", "-p", "no:cacheprovider", "-m", "not site"]
         command += ["-p", "randomly", f"--randomly-seed={seed}", *args.pytest_args]
         env = {**clocks.at(when), "TZ": zone}
-        print(f"matrix: {name}: clock {when}, TZ={zone}, --randomly-seed={seed}", flush=True)
+        if locale:
+            env.update(LC_ALL=locale, LANG=locale)
+        where = f"clock {when}, TZ={zone}" + (f", LC_ALL={locale}" if locale else "")
+        print(f"matrix: {name}: {where}, --randomly-seed={seed}", flush=True)
         start = time.monotonic()
         status = subprocess.run(command, cwd=ROOT, env=env, check=False).returncode
         verdict = "passed" if status == 0 else f"FAILED (exit {status})"
