@@ -66,8 +66,8 @@ def at(when: str, base: Mapping[str, str] | None = None) -> dict[str, str]:
     Returns:
         A new environment mapping.
     """
-    env = dict(os.environ if base is None else base)
-    env = {k: v for k, v in env.items() if not k.startswith("FAKETIME")}
+    source = os.environ if base is None else base
+    env = {k: v for k, v in source.items() if not k.startswith("FAKETIME")}
     env.update(
         LD_PRELOAD=f"{_shim()}:{LIBFAKETIME}",
         FAKETIME=when,
