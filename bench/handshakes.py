@@ -5,7 +5,7 @@ Usage: ``.venv/bin/python bench/handshakes.py [--seconds S]`` (part of ``make be
 For TLS 1.2 and 1.3, with and without client authentication, with the same contexts:
 * ``bare``: a minimal loop pumping bytes between two ``ssl.MemoryBIO`` pairs until both
   handshakes complete (what any in-memory handshake must do at least);
-* ``certkit``: ``certkit.handshake.run`` with recording (message callback, wire records,
+* ``certkit``: ``certkit.tls.handshake.run`` with recording (message callback, wire records,
   key log file) and without the application-data round trip.
 Reports handshakes per second for each and the ratio certkit/bare (time per handshake), and
 appends one JSON line to ``bench/results/handshakes.jsonl``.
@@ -23,7 +23,7 @@ import sys
 import time
 from pathlib import Path
 
-from certkit.handshake import Options, contexts, lab_pki, run
+from certkit.tls.handshake import Options, contexts, lab_pki, run
 
 RESULTS = Path(__file__).resolve().parent / "results" / "handshakes.jsonl"
 

@@ -1,18 +1,18 @@
-"""Benchmark: certkit.verify against hostile pools of intermediates, with a time budget.
+"""Benchmark: certkit.certificates.verify against hostile pools of intermediates, with a time budget.
 
 Usage: ``.venv/bin/python bench/verify_hostile_pool.py [--repeat N] [--budget SECONDS]``.
 
 A verifier that explores every candidate path can be made to hang by a pool of CA certificates
 that share names or keys (cryptography 48 and older never finished on x509-limbo's
 ``pathological-chain-same-subject-same-key``). Each scenario below is verified with cryptography
-alone and with ``certkit.verify.verify_chain`` (cryptography plus the explanation of a failure);
+alone and with ``certkit.certificates.verify.verify_chain`` (cryptography plus the explanation of a failure);
 the goal is that every verification, explanation included, finishes within the budget.
 The x509-limbo pathological cases and the whole limbo suite through certkit are timed too when
 the suite is present in ../shared/peer-suites/x509-limbo/.
 
 Appends one JSON line to ``bench/results/verify.jsonl`` and prints it. Exits with status 1 when
 a verification goes over the budget. The test suite asserts only correctness and a generous hard
-timeout (tests/test_verify.py); the goal lives here.
+timeout (tests/certificates/test_verify.py); the goal lives here.
 """
 
 from __future__ import annotations
@@ -36,9 +36,9 @@ import cryptography
 from cryptography import x509
 from cryptography.x509.verification import DNSName, PolicyBuilder, Store, VerificationError
 
+from certkit.certificates.pki import Issued, Lab
+from certkit.certificates.verify import verify_chain
 from certkit.errors import InputError
-from certkit.pki import Issued, Lab
-from certkit.verify import verify_chain
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results" / "verify.jsonl"

@@ -2,6 +2,6 @@
 
 import sys
 
-from certkit.cli import main
+from certkit.cli.app import main
 
 sys.exit(main())

@@ -1,0 +1,959 @@
+"""Read certificates from files, with one-line errors for everything that is not one.
+
+Readers paste certificates from mainframe datasets, browsers and e-mails, so the loader accepts
+PEM (one or many blocks, with or without text around them, CRLF line ends, a UTF-8 byte order
+mark, even EBCDIC text from a binary transfer), DER, base64 without PEM lines, PKCS #7 bundles
+and PKCS #12 key stores, and says plainly what a file is when it is not a certificate.
+
+Three levels:
+
+* [`load_certificates`][certkit.certificates.load.load_certificates] and
+  [`read_certificate_file`][certkit.certificates.load.read_certificate_file]: every certificate, or
+  an
+  [`InputError`][certkit.errors.InputError] at the first problem.
+* [`load_bundle`][certkit.certificates.load.load_bundle] and
+  [`read_bundle`][certkit.certificates.load.read_bundle]:
+  everything usable in a file (certificates, requests, private keys, the contents of a
+  PKCS #12 file) plus a [`BlockProblem`][certkit.certificates.load.BlockProblem] for each block
+  that is not,
+  so `certkit inspect` can describe the good blocks and name the bad one.
+* [`read_key_pair`][certkit.certificates.load.read_key_pair]: a certificate and its private key,
+  checked to
+  belong together.
+
+Every error message is one line that says what is wrong and what to do.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal, TypeAlias
+
+from cryptography import x509
+from cryptography.exceptions import UnsupportedAlgorithm
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.types import PrivateKeyTypes
+from cryptography.hazmat.primitives.serialization import pkcs7, pkcs12
+
+from certkit.certificates.derwalk import DerError, Tag, detect_kind, read_tlv
+from certkit.errors import InputError
+
+__all__ = [
+    "MAX_FILE_BYTES",
+    "BlockProblem",
+    "Bundle",
+    "Item",
+    "KeyPair",
+    "keys_match",
+    "load_bundle",
+    "load_certificates",
+    "load_private_key",
+    "read_bundle",
+    "read_certificate_file",
+    "read_file",
+    "read_key_pair",
+]
+
+MAX_FILE_BYTES = 16 * 1024 * 1024
+"""Files larger than this (16 MiB) are refused before any byte is read."""
+
+ItemKind: TypeAlias = Literal["certificate", "csr", "private key"]
+"""What an [`Item`][certkit.certificates.load.Item] holds."""
+
+_PEM_BLOCK = re.compile(rb"-----BEGIN ([A-Z0-9 #]+)-----(.*?)-----END \1-----", re.DOTALL)
+_PEM_BEGIN = re.compile(rb"-----BEGIN ([A-Z0-9 #]+)-----")
+_BASE64_TEXT = re.compile(rb"[A-Za-z0-9+/=\s]+")
+_NOT_A_CERTIFICATE = {
+    b"PRIVATE KEY": "a private key",
+    b"RSA PRIVATE KEY": "a private key",
+    b"EC PRIVATE KEY": "a private key",
+    b"DSA PRIVATE KEY": "a private key",
+    b"OPENSSH PRIVATE KEY": "an OpenSSH private key",
+    b"ENCRYPTED PRIVATE KEY": "an encrypted private key",
+    b"PUBLIC KEY": "a public key",
+    b"RSA PUBLIC KEY": "a public key",
+    b"CERTIFICATE REQUEST": "a certificate signing request (CSR)",
+    b"NEW CERTIFICATE REQUEST": "a certificate signing request (CSR)",
+    b"X509 CRL": "a certificate revocation list (CRL)",
+}
+_WHAT_TO_DO = {
+    "a private key": "give the certificate file (and keep the key to yourself)",
+    "an encrypted private key": "give the certificate file (and keep the key to yourself)",
+    "an OpenSSH private key": "give an X.509 certificate file; SSH keys are not certificates",
+    "a public key": "a certificate is a public key signed by a CA: give the certificate file",
+    "a certificate signing request (CSR)": ("send it to the CA and use the certificate it returns"),
+    "a certificate revocation list (CRL)": "give a certificate file",
+}
+_KEY_LABELS = {
+    b"PRIVATE KEY",
+    b"RSA PRIVATE KEY",
+    b"EC PRIVATE KEY",
+    b"DSA PRIVATE KEY",
+    b"ENCRYPTED PRIVATE KEY",
+}
+_CERT_LABELS = {b"CERTIFICATE", b"X509 CERTIFICATE", b"TRUSTED CERTIFICATE"}
+_CSR_LABELS = {b"CERTIFICATE REQUEST", b"NEW CERTIFICATE REQUEST"}
+_PKCS7_LABELS = {b"PKCS7", b"CMS"}
+
+_SEQ = Tag("universal", True, 16)
+_INT = Tag("universal", False, 2)
+_OID = Tag("universal", False, 6)
+_OCTETS = Tag("universal", False, 4)
+_BITS = Tag("universal", False, 3)
+
+
+@dataclass(frozen=True)
+class BlockProblem:
+    """A block of a file that could not be used.
+
+    Attributes:
+        block: The block's number in the file, from 1 (a DER or PKCS #12 file is block 1);
+            0 for a problem that concerns the file as a whole.
+        message: One line saying what is wrong with the block and what to do, without the
+            file name.
+    """
+
+    block: int
+    message: str
+
+
+@dataclass(frozen=True)
+class Item:
+    """One usable object found in a file.
+
+    Attributes:
+        block: The PEM block it came from, from 1 (1 for a DER file; for PKCS #7 and PKCS #12
+            files, every item has the file's block number).
+        kind: ``"certificate"``, ``"csr"`` or ``"private key"``.
+        value: The certificate, request or private key.
+        alias: The PKCS #12 friendlyName (the alias keytool shows), if any.
+    """
+
+    block: int
+    kind: ItemKind
+    value: x509.Certificate | x509.CertificateSigningRequest | PrivateKeyTypes
+    alias: str | None = None
+
+
+@dataclass(frozen=True)
+class Bundle:
+    """Everything usable in a file, and what was not.
+
+    Attributes:
+        source: The file name (or another name for the data), used in messages.
+        encoding: ``"PEM"``, ``"DER"``, ``"base64"`` (DER in base64 without PEM lines),
+            ``"PKCS#7"`` or ``"PKCS#12"``.
+        items: The certificates, requests and private keys, in file order.
+        problems: One entry per block that could not be used, and for a private key that
+            does not belong to the certificate before it.
+        notes: Things worth knowing that were not a problem (a byte order mark, EBCDIC text,
+            DER in a file named ``.pem``).
+    """
+
+    source: str
+    encoding: str
+    items: list[Item] = field(default_factory=list)
+    problems: list[BlockProblem] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def certificates(self) -> list[x509.Certificate]:
+        """The certificates, in file order."""
+        return [i.value for i in self.items if isinstance(i.value, x509.Certificate)]
+
+    @property
+    def requests(self) -> list[x509.CertificateSigningRequest]:
+        """The certificate signing requests, in file order."""
+        return [i.value for i in self.items if isinstance(i.value, x509.CertificateSigningRequest)]
+
+    @property
+    def private_keys(self) -> list[PrivateKeyTypes]:
+        """The private keys (from PEM blocks or a PKCS #12 file)."""
+        return [
+            i.value
+            for i in self.items
+            if not isinstance(i.value, x509.Certificate | x509.CertificateSigningRequest)
+        ]
+
+    def error(self) -> InputError:
+        """The problems as one [`InputError`][certkit.errors.InputError] (one line)."""
+        if not self.problems:
+            return InputError(f"{self.source}: nothing to report")
+        problems = sorted(self.problems, key=lambda p: p.block)
+        if len(problems) == 1:
+            return InputError(f"{self.source}: {problems[0].message}")
+        listed = "; ".join(p.message for p in problems)
+        return InputError(f"{self.source}: {len(problems)} problems: {listed}")
+
+
+@dataclass(frozen=True)
+class KeyPair:
+    """A certificate with the private key that belongs to it.
+
+    Attributes:
+        certificate: The certificate.
+        private_key: Its private key (checked: its public key is the certificate's).
+        chain: Further certificates found with it (intermediates), in file order.
+    """
+
+    certificate: x509.Certificate
+    private_key: PrivateKeyTypes
+    chain: list[x509.Certificate] = field(default_factory=list)
+
+
+# -- reading files ------------------------------------------------------------------------------
+
+
+def read_file(path: str | Path, *, max_bytes: int = MAX_FILE_BYTES) -> bytes:
+    """Read a file, refusing one larger than ``max_bytes`` before reading any of it.
+
+    The size is checked with ``stat`` first; the read is bounded as well, so a device or a
+    file that grows while it is read cannot make certkit read more.
+
+    Args:
+        path: The file.
+        max_bytes: The largest size accepted.
+
+    Returns:
+        The bytes.
+
+    Raises:
+        InputError: If the file does not exist, is a directory, cannot be read or is too large.
+    """
+    path = Path(path)
+    cap = f"{max_bytes // (1024 * 1024)} MiB" if max_bytes >= 1024 * 1024 else f"{max_bytes} bytes"
+    too_big = InputError(
+        f"{path}: more than the {cap} a certificate file can be; check that this is the right file"
+    )
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise InputError(
+                f"{path}: {size} bytes is more than the {cap} a certificate file can be; "
+                "check that this is the right file"
+            )
+        with path.open("rb") as handle:
+            data = handle.read(max_bytes + 1)
+    except IsADirectoryError:
+        raise InputError(f"{path}: is a directory; give a certificate file") from None
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file") from None
+    except PermissionError:
+        raise InputError(f"{path}: permission denied") from None
+    except OSError as exc:
+        raise InputError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+    if len(data) > max_bytes:
+        raise too_big
+    return data
+
+
+# -- recognising what bytes are ----------------------------------------------------------------
+
+
+def _children(der: bytes, start: int, end: int) -> list[tuple[Tag, int, int, int]]:
+    out = []
+    pos = start
+    while pos < end:
+        tag, hl, length = read_tlv(der, pos, end)
+        out.append((tag, pos, hl, length))
+        pos += hl + length
+    return out
+
+
+def _der_shape(der: bytes) -> str:
+    """What one DER object is, from its structure: a name for messages, or ``""``."""
+    kind = detect_kind(der)
+    if kind != "generic":
+        return kind
+    try:
+        tag, hl, length = read_tlv(der)
+        if tag != _SEQ:
+            return ""
+        top = _children(der, hl, hl + length)
+        tags = [t for t, _, _, _ in top]
+        if len(top) >= 2 and tags[0] == _INT and tags[1] == _SEQ:
+            version = der[top[0][1] + top[0][2] : top[0][1] + top[0][2] + top[0][3]]
+            inner = _children(der, top[1][1] + top[1][2], top[1][1] + top[1][2] + top[1][3])
+            if version == b"\x03" and inner and inner[0][0] == _OID:
+                return "pkcs12"
+            if len(top) >= 3 and tags[2] == _OCTETS:
+                return "private key"
+        if len(top) == 2 and tags == [_SEQ, _OCTETS]:
+            return "encrypted private key"
+        if len(top) == 2 and tags == [_SEQ, _BITS]:
+            return "public key"
+        if len(top) == 2 and tags[0] == _OID and tags[1] == Tag("context", True, 0):
+            return "pkcs7"
+        if len(top) >= 9 and all(t == _INT for t in tags[:9]):
+            return "private key"  # PKCS #1 RSAPrivateKey
+        if len(top) >= 2 and tags[0] == _INT and tags[1] == _OCTETS:
+            return "private key"  # SEC 1 ECPrivateKey
+        if len(top) == 2 and tags == [_INT, _INT]:
+            return "public key"  # PKCS #1 RSAPublicKey
+    except DerError:
+        return ""
+    return ""
+
+
+_DER_NAMES = {
+    "csr": "a certificate signing request (CSR)",
+    "crl": "a certificate revocation list (CRL)",
+    "private key": "a private key",
+    "encrypted private key": "an encrypted private key",
+    "public key": "a public key",
+}
+
+
+def _short(exc: Exception) -> str:
+    text = " ".join(str(exc).split())
+    return text if len(text) <= 160 else text[:157] + "..."
+
+
+def _text_of(data: bytes, notes: list[str]) -> bytes:
+    """Undo the encodings text picks up on its way from z/OS or Windows."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        notes.append("a UTF-8 byte order mark before the text (ignored)")
+        data = data[3:]
+    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            data = data.decode("utf-16").encode("utf-8")
+            notes.append("UTF-16 text (read as such)")
+        except UnicodeDecodeError:
+            pass
+    elif b"-----BEGIN" not in data and "-----BEGIN".encode("cp037") in data:
+        data = data.decode("cp037").replace("\x85", "\n").encode("latin-1", "replace")
+        notes.append(
+            "EBCDIC text, as a binary transfer from z/OS leaves it (read as IBM-037, which "
+            "agrees with IBM-1047 on every PEM character); transfer PEM files in text mode"
+        )
+    return data
+
+
+# -- the bundle loader --------------------------------------------------------------------------
+
+
+def load_bundle(
+    data: bytes,
+    source: str = "input",
+    *,
+    password: str | bytes | None = None,
+) -> Bundle:
+    """Load everything usable from the bytes of a certificate file.
+
+    Accepts PEM (any number of blocks of any kind, text around them), DER (a certificate, a
+    CSR, a PKCS #7 bundle or a PKCS #12 key store), and base64 without PEM lines. Blocks that
+    cannot be used become [`BlockProblem`][certkit.certificates.load.BlockProblem]s, so the good
+    ones can
+    still be shown. A private key is checked against the certificate before it (or the first
+    certificate).
+
+    Args:
+        data: The bytes.
+        source: A name for the data (the file name), used in messages.
+        password: The password of a PKCS #12 file or of encrypted private keys.
+
+    Returns:
+        The bundle.
+
+    Raises:
+        InputError: If nothing in the data can be used: it is empty, not PEM and not DER,
+            truncated, or holds only things that are not certificates or requests (one line
+            naming the problem; with several problems, all of them).
+    """
+    name_lower = source.lower()
+    if not data.strip():
+        raise InputError(f"{source}: the file is empty; give a PEM or DER certificate")
+    notes: list[str] = []
+    if data[:1] == b"\x30":
+        bundle = _load_der(data, source, password, notes)
+        if name_lower.endswith((".pem", ".crt", ".txt")):
+            notes.append(f"binary DER, although the name ends in {Path(source).suffix}")
+    else:
+        text = _text_of(data, notes)
+        if _PEM_BEGIN.search(text):
+            bundle = _load_pem(text, source, password, notes)
+            if name_lower.endswith(".der"):
+                notes.append("PEM text, although the name ends in .der")
+        else:
+            bundle = _load_unarmored(text, source, password, notes)
+    if not any(i.kind in ("certificate", "csr") for i in bundle.items):
+        for item in bundle.items:  # private keys alone
+            where = (
+                f"block {item.block} is"
+                if bundle.encoding == "PEM"
+                else f"this {bundle.encoding} file is"
+            )
+            todo = _WHAT_TO_DO["a private key"]
+            bundle.problems.append(
+                BlockProblem(item.block, f"{where} a private key, not a certificate; {todo}")
+            )
+        if not bundle.problems:
+            raise InputError(f"{source}: holds no certificate; give a certificate file")
+        raise bundle.error()
+    return bundle
+
+
+def _load_unarmored(
+    text: bytes, source: str, password: str | bytes | None, notes: list[str]
+) -> Bundle:
+    stripped = text.strip()
+    if _BASE64_TEXT.fullmatch(stripped) and len(stripped) >= 64:
+        try:
+            der = base64.b64decode(b"".join(stripped.split()), validate=True)
+        except binascii.Error:
+            der = b""
+        if der[:1] == b"\x30":
+            notes.append("base64 without -----BEGIN/END lines (read as DER)")
+            bundle = _load_der(der, source, password, notes)
+            return Bundle(source, "base64", bundle.items, bundle.problems, bundle.notes)
+    printable = sum(32 <= b < 127 or b in b"\r\n\t" for b in text[:4096])
+    if printable > 0.95 * min(len(text), 4096):
+        if b"Certificate:" in text and b"Data:" in text:
+            raise InputError(
+                f"{source}: no PEM block and not DER: this is openssl x509 -text output "
+                "without the certificate; run openssl x509 -in FILE -text (without -noout) "
+                "to get both"
+            )
+        raise InputError(
+            f"{source}: no PEM block and not DER: this is text without a "
+            "-----BEGIN CERTIFICATE----- line; give a certificate file"
+        )
+    raise InputError(
+        f"{source}: no PEM block and not DER; give a certificate file "
+        "(-----BEGIN CERTIFICATE----- ... or binary DER)"
+    )
+
+
+def _load_der(data: bytes, source: str, password: str | bytes | None, notes: list[str]) -> Bundle:
+    try:
+        _, hl, length = read_tlv(data)
+    except DerError:
+        raise InputError(
+            f"{source}: looks like DER but does not decode: it is truncated (the header says "
+            f"more bytes than the file's {len(data)}); transfer it again in binary mode"
+        ) from None
+    if hl + length < len(data):
+        extra = data[hl + length :]
+        why = (
+            "zeros: the padding a binary transfer from a fixed-length RECFM=FB data set adds"
+            if not extra.strip(b"\x00")
+            else "trailing garbage"
+        )
+        raise InputError(
+            f"{source}: looks like DER but does not decode: {len(extra)} bytes follow its end "
+            f"at byte {hl + length} ({why}); cut the file to {hl + length} bytes "
+            "or transfer it again (binary, from RECFM=VB or a z/OS UNIX file)"
+        )
+    shape = _der_shape(data)
+    if shape == "pkcs12":
+        return _load_pkcs12(data, source, password, notes)
+    if shape == "pkcs7":
+        try:
+            certs = pkcs7.load_der_pkcs7_certificates(data)
+        except ValueError as exc:
+            raise InputError(
+                f"{source}: a PKCS #7 file that does not decode ({_short(exc)}); export it again"
+            ) from None
+        items = [Item(1, "certificate", c) for c in certs]
+        return Bundle(source, "PKCS#7", items, [], notes)
+    if shape == "csr":
+        try:
+            return Bundle(source, "DER", [Item(1, "csr", x509.load_der_x509_csr(data))], [], notes)
+        except ValueError as exc:
+            raise InputError(
+                f"{source}: looks like a DER certificate request but does not decode "
+                f"({_short(exc)}); create the request again"
+            ) from None
+    if shape in _DER_NAMES:
+        what = _DER_NAMES[shape]
+        raise InputError(
+            f"{source}: this DER file is {what}, not a certificate; {_WHAT_TO_DO[what]}"
+        )
+    try:
+        certificate = x509.load_der_x509_certificate(data)
+    except ValueError as exc:
+        raise InputError(
+            f"{source}: looks like DER but does not decode as a certificate ({_short(exc)}); "
+            "check that the file was transferred in binary mode"
+        ) from None
+    return Bundle(source, "DER", [Item(1, "certificate", certificate)], [], notes)
+
+
+def _password_bytes(password: str | bytes | None) -> bytes | None:
+    if password is None:
+        return None
+    return password.encode("utf-8") if isinstance(password, str) else password
+
+
+def _load_pkcs12(
+    data: bytes, source: str, password: str | bytes | None, notes: list[str]
+) -> Bundle:
+    raw = _password_bytes(password)
+    attempts = [raw] if raw is not None else [None, b""]
+    loaded = None
+    for attempt in attempts:
+        try:
+            loaded = pkcs12.load_pkcs12(data, attempt)
+            break
+        except ValueError as exc:
+            if "Invalid password" not in str(exc):
+                raise InputError(
+                    f"{source}: a PKCS #12 file that does not decode ({_short(exc)}); "
+                    "export it again (binary transfer)"
+                ) from None
+        except UnsupportedAlgorithm as exc:
+            raise InputError(
+                f"{source}: a PKCS #12 file protected with an algorithm this system cannot "
+                f"read ({_short(exc)}); export it again with AES-256 (PBES2)"
+            ) from None
+    if loaded is None:
+        if raw is None:
+            raise InputError(
+                f"{source}: a PKCS #12 file needs its password; give it with --password "
+                "(certkit pki create uses changeit)"
+            )
+        raise InputError(
+            f"{source}: the PKCS #12 password is wrong (or the file is damaged); "
+            "check the password, e.g. with keytool -list -keystore FILE"
+        )
+    items: list[Item] = []
+    if loaded.cert is not None:
+        items.append(Item(1, "certificate", loaded.cert.certificate, _alias(loaded.cert)))
+    if loaded.key is not None:
+        items.append(Item(1, "private key", loaded.key))
+    for extra in loaded.additional_certs:
+        items.append(Item(1, "certificate", extra.certificate, _alias(extra)))
+    bundle = Bundle(source, "PKCS#12", items, [], notes)
+    _check_keys(bundle)
+    return bundle
+
+
+def _alias(entry: pkcs12.PKCS12Certificate) -> str | None:
+    name = entry.friendly_name
+    return name.decode("utf-8", "replace") if name is not None else None
+
+
+def _pem_blocks(text: bytes) -> list[tuple[bytes, bytes | None, bytes, int]]:
+    """(label, whole block or None when it has no END line, body, start) for each BEGIN line.
+
+    A block ends at the first END line with its label before the next BEGIN line, so a block
+    whose END line is missing does not swallow the next block.
+    """
+    begins = list(_PEM_BEGIN.finditer(text))
+    blocks: list[tuple[bytes, bytes | None, bytes, int]] = []
+    for i, begin in enumerate(begins):
+        label = begin.group(1)
+        limit = begins[i + 1].start() if i + 1 < len(begins) else len(text)
+        marker = b"-----END " + label + b"-----"
+        found = text.find(marker, begin.end(), limit)
+        if found < 0:
+            blocks.append((label, None, text[begin.end() : limit], begin.start()))
+        else:
+            whole = text[begin.start() : found + len(marker)]
+            blocks.append((label, whole, text[begin.end() : found], begin.start()))
+    return blocks
+
+
+def _load_pem(text: bytes, source: str, password: str | bytes | None, notes: list[str]) -> Bundle:
+    items: list[Item] = []
+    problems: list[BlockProblem] = []
+    blocks = _pem_blocks(text)
+    if text[: blocks[0][3]].strip():
+        notes.append("text before the first PEM block (ignored)")
+    wanted = _CERT_LABELS | _CSR_LABELS | _PKCS7_LABELS
+    alone = not any(label in wanted for label, _, _, _ in blocks)
+    for number, (label, whole, body, _) in enumerate(blocks, start=1):
+        name = label.decode()
+        if alone and label in _KEY_LABELS:  # keys with no certificate: say what they are
+            what = _NOT_A_CERTIFICATE[label]
+            problems.append(
+                BlockProblem(
+                    number, f"block {number} is {what}, not a certificate; {_WHAT_TO_DO[what]}"
+                )
+            )
+            continue
+        if whole is None:
+            problems.append(
+                BlockProblem(
+                    number,
+                    f"block {number} ({name}) has no -----END {name}----- line: the copy was "
+                    "cut short; copy the block again, from BEGIN to END",
+                )
+            )
+            continue
+        try:
+            items.extend(_pem_item(number, label, whole, body, password))
+        except _BlockError as exc:
+            problems.append(BlockProblem(number, str(exc)))
+    bundle = Bundle(source, "PEM", items, problems, notes)
+    _check_keys(bundle)
+    return bundle
+
+
+class _BlockError(Exception):
+    pass
+
+
+def _decode_base64(number: int, kind: str, body: bytes) -> bytes:
+    lines = body.strip().splitlines()
+    for line_number, line in enumerate(lines, start=1):
+        bad = re.search(rb"[^A-Za-z0-9+/=\s]", line)
+        if bad:
+            char = bad.group(0).decode("latin-1")
+            raise _BlockError(
+                f"{kind} block {number} does not decode: bad base64 (a {char!r} on line "
+                f"{line_number} of the block); copy the block again, from BEGIN to END"
+            )
+    try:
+        return base64.b64decode(b"".join(b"".join(lines).split()), validate=True)
+    except binascii.Error:
+        raise _BlockError(
+            f"{kind} block {number} does not decode: the base64 is cut short (bad padding); "
+            "copy the block again, from BEGIN to END"
+        ) from None
+
+
+def _pem_item(
+    number: int, label: bytes, whole: bytes, body: bytes, password: str | bytes | None
+) -> list[Item]:
+    if label in _CERT_LABELS:
+        der = _decode_base64(number, "certificate", body)
+        if label == b"TRUSTED CERTIFICATE":
+            der = _first_tlv(number, der)  # OpenSSL appends its trust settings
+        _check_der_length(number, "certificate", der)
+        try:
+            return [Item(number, "certificate", x509.load_der_x509_certificate(der))]
+        except ValueError as exc:
+            shape = _der_shape(der)
+            if shape in _DER_NAMES:
+                raise _BlockError(
+                    f"block {number} is labelled CERTIFICATE but holds {_DER_NAMES[shape]}; "
+                    "give a certificate"
+                ) from None
+            raise _BlockError(
+                f"certificate block {number} does not decode as a certificate "
+                f"({_short(exc)}); copy the block again, from BEGIN to END"
+            ) from None
+    if label in _CSR_LABELS:
+        der = _decode_base64(number, "certificate signing request", body)
+        _check_der_length(number, "certificate signing request", der)
+        try:
+            return [Item(number, "csr", x509.load_der_x509_csr(der))]
+        except ValueError as exc:
+            raise _BlockError(
+                f"block {number} is a certificate signing request (CSR) that does not decode "
+                f"({_short(exc)}); create the request again"
+            ) from None
+    if label in _PKCS7_LABELS:
+        try:
+            certs = pkcs7.load_pem_pkcs7_certificates(whole)
+        except ValueError as exc:
+            raise _BlockError(
+                f"PKCS #7 block {number} does not decode ({_short(exc)}); export it again"
+            ) from None
+        return [Item(number, "certificate", c) for c in certs]
+    if label in _KEY_LABELS:
+        return [Item(number, "private key", _pem_key(number, whole, password))]
+    what = _NOT_A_CERTIFICATE.get(label, f"a {label.decode()} block")
+    todo = _WHAT_TO_DO.get(what, "give a certificate file")
+    raise _BlockError(f"block {number} is {what}, not a certificate; {todo}")
+
+
+def _first_tlv(number: int, der: bytes) -> bytes:
+    try:
+        _, hl, length = read_tlv(der, 0, len(der))
+    except DerError:
+        raise _BlockError(
+            f"certificate block {number} does not decode: it is truncated; "
+            "copy the block again, from BEGIN to END"
+        ) from None
+    return der[: hl + length]
+
+
+def _check_der_length(number: int, kind: str, der: bytes) -> None:
+    try:
+        _, hl, length = read_tlv(der, 0, len(der))
+    except DerError:
+        raise _BlockError(
+            f"{kind} block {number} does not decode: the base64 is fine but the {kind} in it is "
+            f"truncated ({len(der)} bytes); a line of the block is missing: copy it again"
+        ) from None
+    if hl + length != len(der):
+        raise _BlockError(
+            f"{kind} block {number} does not decode: {len(der) - hl - length} bytes follow "
+            f"the {kind}'s end; copy the block again, from BEGIN to END"
+        )
+
+
+def _pem_key(number: int, whole: bytes, password: str | bytes | None) -> PrivateKeyTypes:
+    raw = _password_bytes(password)
+    try:
+        return serialization.load_pem_private_key(whole, raw)
+    except TypeError:
+        if raw is None:
+            raise _BlockError(
+                f"block {number} is an encrypted private key and no password was given; "
+                "give it with --password"
+            ) from None
+        # A password for a key that is not encrypted: the key is still readable.
+        return serialization.load_pem_private_key(whole, None)
+    except ValueError as exc:
+        if "password" in str(exc).lower() or "decrypt" in str(exc).lower():
+            raise _BlockError(
+                f"block {number}: the private key's password is wrong; check it"
+            ) from None
+        raise _BlockError(
+            f"private key block {number} does not decode ({_short(exc)}); copy it again"
+        ) from None
+    except UnsupportedAlgorithm as exc:
+        raise _BlockError(
+            f"private key block {number} uses an algorithm this system cannot read ({_short(exc)})"
+        ) from None
+
+
+def _public_der(key: object) -> bytes | None:
+    public = getattr(key, "public_key", None)
+    if public is None:
+        return None
+    try:
+        return public().public_bytes(  # type: ignore[no-any-return]
+            serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
+        )
+    except (ValueError, UnsupportedAlgorithm):
+        return None
+
+
+def keys_match(certificate: x509.Certificate, private_key: PrivateKeyTypes) -> bool:
+    """Whether ``private_key`` belongs to ``certificate`` (their public keys are equal).
+
+    Args:
+        certificate: The certificate.
+        private_key: The private key.
+
+    Returns:
+        ``True`` when the certificate's public key is the private key's public key.
+    """
+    try:
+        cert_key = certificate.public_key().public_bytes(
+            serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
+        )
+    except (ValueError, UnsupportedAlgorithm):
+        return False
+    return cert_key == _public_der(private_key)
+
+
+def _check_keys(bundle: Bundle) -> None:
+    """Add a problem for each private key that belongs to no certificate of the bundle."""
+    certificates = [i for i in bundle.items if isinstance(i.value, x509.Certificate)]
+    for item in bundle.items:
+        if item.kind != "private key":
+            continue
+        if not certificates:
+            continue
+        key = item.value
+        assert not isinstance(key, x509.Certificate | x509.CertificateSigningRequest)
+        if any(keys_match(c.value, key) for c in certificates):  # type: ignore[arg-type]
+            continue
+        first = certificates[0].value
+        assert isinstance(first, x509.Certificate)
+        where = f"block {item.block}" if bundle.encoding == "PEM" else "the file"
+        bundle.problems.append(
+            BlockProblem(
+                item.block,
+                f"the private key in {where} does not belong to the certificate "
+                f"{_subject(first)} (their public keys differ); put the key made with this "
+                "certificate's request next to it",
+            )
+        )
+
+
+def _subject(certificate: x509.Certificate) -> str:
+    try:
+        return certificate.subject.rfc4514_string() or "with an empty subject"
+    except ValueError:
+        return f"with serial {certificate.serial_number:X}"
+
+
+# -- strict loaders (the first problem is an error) -------------------------------------------
+
+
+def load_certificates(data: bytes, source: str = "input") -> list[x509.Certificate]:
+    """Load every certificate in PEM or DER bytes.
+
+    Args:
+        data: The bytes of a PEM file (any number of CERTIFICATE blocks), of one DER
+            certificate, or of a PKCS #7 bundle.
+        source: A name for the data, used in error messages.
+
+    Returns:
+        The certificates, in file order.
+
+    Raises:
+        InputError: If the data is empty, holds something other than certificates,
+            or a block does not decode.
+    """
+    bundle = load_bundle(data, source)
+    problems = list(bundle.problems)
+    for item in bundle.items:
+        if item.kind != "certificate":
+            what = "a private key" if item.kind == "private key" else _DER_NAMES["csr"]
+            where = (
+                f"block {item.block} is"
+                if bundle.encoding == "PEM"
+                else f"this {bundle.encoding} file is"
+            )
+            todo = _WHAT_TO_DO[what]
+            problems.append(BlockProblem(item.block, f"{where} {what}, not a certificate; {todo}"))
+    if problems:
+        first = min(problems, key=lambda p: p.block)
+        raise InputError(f"{source}: {first.message}")
+    return bundle.certificates
+
+
+def read_certificate_file(path: str | Path) -> list[x509.Certificate]:
+    """Read and load every certificate in a file.
+
+    Args:
+        path: The file to read.
+
+    Returns:
+        The certificates in the file.
+
+    Raises:
+        InputError: If the file cannot be read, is too large, or holds no usable certificate.
+    """
+    return load_certificates(read_file(path), str(path))
+
+
+def read_bundle(path: str | Path, *, password: str | bytes | None = None) -> Bundle:
+    """Read a file and load everything usable in it.
+
+    See [`load_bundle`][certkit.certificates.load.load_bundle].
+
+    Args:
+        path: The file.
+        password: The password of a PKCS #12 file or of encrypted private keys.
+
+    Returns:
+        The bundle.
+
+    Raises:
+        InputError: If the file cannot be read, is too large, or holds nothing usable.
+    """
+    return load_bundle(read_file(path), str(path), password=password)
+
+
+# -- keys -------------------------------------------------------------------------------------
+
+
+def load_private_key(
+    data: bytes, source: str = "input", *, password: str | bytes | None = None
+) -> PrivateKeyTypes:
+    """Load a private key from PEM or DER bytes (PKCS #8, PKCS #1 or SEC 1).
+
+    Args:
+        data: The bytes.
+        source: A name for the data, used in messages.
+        password: The key's password, if it is encrypted.
+
+    Returns:
+        The private key.
+
+    Raises:
+        InputError: If the data holds no private key, the key is encrypted and no password (or
+            a wrong one) was given, or it does not decode.
+    """
+    if not data.strip():
+        raise InputError(f"{source}: the file is empty; give a private key file")
+    if data[:1] == b"\x30":
+        raw = _password_bytes(password)
+        shape = _der_shape(data)
+        if shape not in ("private key", "encrypted private key"):
+            what = {"certificate": "a certificate"}.get(shape, _DER_NAMES.get(shape, "not DER"))
+            raise InputError(f"{source}: this is {what}, not a private key; give the key file")
+        try:
+            return serialization.load_der_private_key(data, raw)
+        except TypeError:
+            if raw is None:
+                raise InputError(
+                    f"{source}: the private key is encrypted; give its password with --password"
+                ) from None
+            return serialization.load_der_private_key(data, None)
+        except ValueError:
+            raise InputError(
+                f"{source}: the private key's password is wrong, or the key does not decode; "
+                "check the password"
+            ) from None
+    notes: list[str] = []
+    text = _text_of(data, notes)
+    keys: list[PrivateKeyTypes] = []
+    for number, block in enumerate(_PEM_BLOCK.finditer(text), start=1):
+        label = block.group(1)
+        if label in _KEY_LABELS:
+            try:
+                keys.append(_pem_key(number, block.group(0), password))
+            except _BlockError as exc:
+                raise InputError(f"{source}: {exc}") from None
+        elif not keys:
+            what = (
+                "a certificate"
+                if label in _CERT_LABELS
+                else _NOT_A_CERTIFICATE.get(label, f"a {label.decode()} block")
+            )
+            raise InputError(
+                f"{source}: block {number} is {what}, not a private key; give the key file"
+            )
+    if not keys:
+        raise InputError(
+            f"{source}: holds no private key (no PEM PRIVATE KEY block); give the key file"
+        )
+    return keys[0]
+
+
+def read_key_pair(
+    certificate: str | Path,
+    key: str | Path | None = None,
+    *,
+    password: str | bytes | None = None,
+) -> KeyPair:
+    """Read a certificate and its private key, and check that they belong together.
+
+    The key may be in its own file, in the certificate's PEM file (a combined PEM), or in a
+    PKCS #12 file given as ``certificate``.
+
+    Args:
+        certificate: The certificate file (PEM, DER or PKCS #12).
+        key: The private key file; ``None`` when the key is in the certificate file.
+        password: The password of the key or of the PKCS #12 file.
+
+    Returns:
+        The certificate, its private key and any further certificates (the chain).
+
+    Raises:
+        InputError: If a file cannot be read, the password is missing or wrong, there is no
+            key, or the key does not belong to the certificate.
+    """
+    bundle = read_bundle(certificate, password=password)
+    certificates = bundle.certificates
+    if not certificates:
+        raise InputError(f"{certificate}: holds no certificate; give the certificate file")
+    leaf = certificates[0]
+    if key is None:
+        keys = bundle.private_keys
+        if not keys:
+            raise InputError(f"{certificate}: holds no private key; give the key file as well")
+        private_key = keys[0]
+        source = str(certificate)
+    else:
+        private_key = load_private_key(read_file(key), str(key), password=password)
+        source = str(key)
+    if not keys_match(leaf, private_key):
+        raise InputError(
+            f"{source}: the private key does not belong to the certificate {_subject(leaf)} "
+            "(their public keys differ); use the key made with this certificate's request"
+        )
+    return KeyPair(leaf, private_key, certificates[1:])

@@ -1,0 +1,99 @@
+"""``certkit lint FILE...``: check certificates against certkit's hygiene rules.
+
+Exit status 0 when no certificate has an error-severity finding (warnings and info do not fail),
+1 when one has, 2 on bad input.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import warnings
+
+from cryptography import x509
+from cryptography.utils import CryptographyDeprecationWarning
+
+from certkit.certificates.lint import (
+    DEFAULT_EXPIRING_DAYS,
+    Report,
+    lint_report,
+    render_json,
+    render_text,
+)
+from certkit.certificates.load import read_certificate_file
+from certkit.cli.commands.pki import parse_time
+from certkit.errors import InputError
+
+
+def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Register the command."""
+    parser = commands.add_parser(
+        "lint",
+        help="check certificates for hygiene problems (SAN, EKU, key usage, validity, ...)",
+        description=(
+            "Check every certificate in FILE... (PEM, one or many, or DER). "
+            "Exit status 0 when there is no error-severity finding, 1 when there is, "
+            "2 on bad input."
+        ),
+    )
+    parser.add_argument("files", nargs="+", metavar="FILE")
+    parser.add_argument(
+        "--role",
+        choices=["server", "client", "ca"],
+        help="check every certificate as this role (default: detect it from each certificate)",
+    )
+    parser.add_argument(
+        "--at",
+        metavar="TIME",
+        help="check validity at this ISO 8601 time, UTC unless it names a zone (default: now)",
+    )
+    parser.add_argument(
+        "--expiring-days",
+        type=_days,
+        default=DEFAULT_EXPIRING_DAYS,
+        metavar="N",
+        help=f"warn when a certificate expires within N days (default {DEFAULT_EXPIRING_DAYS})",
+    )
+    parser.add_argument("--json", action="store_true", help="print JSON instead of text")
+    parser.set_defaults(handler=run)
+
+
+def _days(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise InputError(f"--expiring-days {text!r}: give a whole number of days") from None
+    if value < 0:
+        raise InputError(f"--expiring-days {value}: give 0 or more")
+    return value
+
+
+def _read(path: str) -> list[x509.Certificate]:
+    # cryptography warns when it loads a certificate with a zero or negative serial number;
+    # the serial-not-positive rule reports that, so the warning would only say it twice.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", CryptographyDeprecationWarning)
+        return read_certificate_file(path)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Lint every certificate of every file; print the reports."""
+    at = parse_time(args.at) if args.at else dt.datetime.now(dt.UTC)
+    loaded = [(path, _read(path)) for path in args.files]  # all bad input before any output
+    reports: list[Report] = []
+    for path, certificates in loaded:
+        for number, cert in enumerate(certificates, start=1):
+            source = path if len(certificates) == 1 else f"{path}#{number}"
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", CryptographyDeprecationWarning)
+                reports.append(
+                    lint_report(
+                        cert,
+                        role=args.role,
+                        at=at,
+                        expiring_days=args.expiring_days,
+                        source=source,
+                    )
+                )
+    print(render_json(reports) if args.json else render_text(reports), end="")
+    return 1 if any(r.count("error") for r in reports) else 0

@@ -1,0 +1,92 @@
+"""``certkit verify --host NAME CHAIN --trust CA``: verify a chain and explain a failure.
+
+Exit status 0 when the chain verifies, 1 when it does not (the explanation is printed), 2 on bad
+input (one line on standard error).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+from certkit.certificates.load import read_certificate_file
+from certkit.certificates.verify import DEFAULT_RING, DEFAULT_RING_OWNER, verify_chain
+from certkit.cli.commands.pki import parse_time
+from certkit.errors import InputError
+
+DESCRIPTION = """\
+Verify CHAIN (a PEM or DER file: the server's or client's certificate first, then the
+intermediate CA certificates) against the trusted CA certificates, with cryptography's
+verifier. When it does not verify, say which certificate breaks the chain, which rule
+(RFC 5280 section) it breaks and how to fix it, also as RACF key ring commands to adapt.
+Exit status: 0 verified, 1 not verified, 2 bad input."""
+
+
+def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Register the command."""
+    parser = commands.add_parser(
+        "verify",
+        help="verify a certificate chain for a host name or for client use, and explain why not",
+        description=DESCRIPTION,
+    )
+    parser.add_argument("chain", metavar="CHAIN", help="the chain: leaf first, then intermediates")
+    parser.add_argument("--host", metavar="NAME", help="the server name (DNS name or IP address)")
+    parser.add_argument(
+        "--trust",
+        metavar="CA",
+        action="append",
+        required=True,
+        help="a file of trusted CA certificates (repeatable)",
+    )
+    parser.add_argument(
+        "--client", action="store_true", help="verify a client certificate (clientAuth)"
+    )
+    parser.add_argument(
+        "--at", metavar="TIME", help="verify as of TIME, ISO 8601 (default: now; UTC if no zone)"
+    )
+    parser.add_argument(
+        "--max-chain-depth",
+        metavar="N",
+        type=int,
+        help="the most intermediate certificates to accept (default: cryptography's)",
+    )
+    parser.add_argument(
+        "--ring-owner",
+        metavar="USERID",
+        default=DEFAULT_RING_OWNER,
+        help=f"the key ring owner in the RACF sketch (default {DEFAULT_RING_OWNER})",
+    )
+    parser.add_argument(
+        "--ring",
+        metavar="NAME",
+        default=DEFAULT_RING,
+        help=f"the key ring in the RACF sketch (default {DEFAULT_RING})",
+    )
+    parser.add_argument("--json", action="store_true", help="print the result as JSON")
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Verify, print the result, and return 0 (verified) or 1 (not verified)."""
+    if args.client and args.host is not None:
+        raise InputError("--client verifies a client certificate: drop --host")
+    if not args.client and args.host is None:
+        raise InputError("give --host NAME (the server name to check), or --client")
+    at = parse_time(args.at) if args.at else None
+    leaf, *intermediates = read_certificate_file(args.chain)
+    trust = [cert for path in args.trust for cert in read_certificate_file(path)]
+    result = verify_chain(
+        leaf,
+        intermediates,
+        trust,
+        host=args.host,
+        client=args.client,
+        at=at,
+        max_chain_depth=args.max_chain_depth,
+    )
+    if args.json:
+        data = result.to_dict(ring_owner=args.ring_owner, ring=args.ring)
+        print(json.dumps(data, indent=2))
+    else:
+        print(result.explain(ring_owner=args.ring_owner, ring=args.ring))
+    return 0 if result.ok else 1

@@ -1,0 +1,691 @@
+"""A real TLS server on 127.0.0.1, recorded from the server's side.
+
+[`Server`][certkit.tls.serve.Server] listens on the loopback address with a lab PKI and the
+[`Options`][certkit.tls.handshake.Options] of a lab handshake (version cap, cipher, client
+authentication), answers each HTTP/1.1 request with ``200 OK``, and keeps a
+[`Recording`][certkit.tls.handshake.Recording] of every connection as the server saw it: the wire
+records, the handshake messages (from OpenSSL's message callback on the server context), alerts,
+version, cipher, group, chains and key log. Real clients (``curl``, ``openssl s_client``, Java)
+can then be compared with what certkit recorded. [`connect`][certkit.tls.serve.connect] is the
+other end: an OpenSSL client over a socket to any server on 127.0.0.1, recorded from the
+client's side.
+
+After a failed handshake both close in order: the alert is sent, the output is shut down, and the
+input is read until the peer closes (boundedly). Closing a socket that still has unread input
+makes the kernel answer with a reset, and a peer that is still writing (a TLS 1.3 client sending
+its request) would then report a reset connection instead of the alert it was sent.
+
+It writes the files the clients need (the root CA and ``Fetch.java``; when the server asks for a
+client certificate, also the client's chain, key and PKCS #12 file and the intermediate CA) into a
+directory, and
+[`commands`][certkit.tls.serve.Server.commands] gives the exact command lines that connect with
+them.
+
+The server only ever listens on ``127.0.0.1``. It runs in a background thread, for a bounded
+time (``lifetime``), and every socket operation has a timeout (``io_timeout``).
+
+Examples:
+    >>> from certkit.tls.serve import Server
+    >>> with Server() as server:
+    ...     server.url.startswith("https://localhost:")
+    True
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shlex
+import shutil
+import socket
+import ssl
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from types import TracebackType
+from typing import Any, TypeVar
+
+from certkit.certificates.pki import LabPKI
+from certkit.errors import InputError
+from certkit.tls.handshake import (
+    Options,
+    Recording,
+    Side,
+    _alerts_from_wire,
+    _fill_from_messages,
+    _messages_from_wire,
+    _MessageTap,
+    _Wire,
+    contexts,
+    lab_pki,
+)
+
+__all__ = ["HOST", "STORE_PASSWORD", "Server", "connect"]
+
+HOST = "127.0.0.1"
+"""The only address the server listens on."""
+
+STORE_PASSWORD = "changeit"
+"""The password of the PKCS #12 files the server writes (the Java default; a lab only)."""
+
+_T = TypeVar("_T")
+
+FETCH_JAVA = """\
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+
+/** Fetches one URL over HTTPS with the JVM's default SSLContext and prints status and body. */
+public class Fetch {
+    public static void main(String[] args) throws Exception {
+        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        HttpResponse<String> response = client.send(
+            HttpRequest.newBuilder(URI.create(args[0])).build(),
+            HttpResponse.BodyHandlers.ofString());
+        System.out.println(response.statusCode());
+        System.out.print(response.body());
+    }
+}
+"""
+"""``Fetch.java``: a one-file Java client (run with ``java Fetch.java URL``, Java 11 or later)."""
+
+
+class _ServerTap(_MessageTap):
+    """certkit.tls.handshake's message tap, installed on a server context.
+
+    On a server context OpenSSL's ``write`` direction is what the server sends; the tap was
+    written for a client context, where ``write`` is what the client sends. Swapping the
+    direction is all it takes.
+    """
+
+    def _callback(
+        self, conn: Any, direction: str, version: Any, content_type: Any, msg_type: Any, data: bytes
+    ) -> None:
+        swapped = "read" if direction == "write" else "write"
+        super()._callback(conn, swapped, version, content_type, msg_type, data)
+
+
+class Server:
+    """A TLS server on 127.0.0.1 with a lab PKI, in a background thread.
+
+    Use it as a context manager, or call [`start`][certkit.tls.serve.Server.start] and
+    [`stop`][certkit.tls.serve.Server.stop]. Each connection gets a TLS handshake, one HTTP/1.1
+    exchange (any request gets ``200 OK`` with a line naming the version and cipher), a
+    ``close_notify``, and a server-side [`Recording`][certkit.tls.handshake.Recording] in
+    ``recordings``.
+
+    Args:
+        pki: The certificates (default: [`lab_pki`][certkit.tls.handshake.lab_pki]``()``): the
+            server sends its chain, and trusts the root for client certificates.
+        options: The server's side of the handshake options (default: ``Options()``):
+            ``tls``, ``server_max``, ``cipher``, ``client_auth``, ``curve`` and ``alpn`` are
+            used.
+        port: The port; 0 (the default) lets the system pick a free one.
+        directory: Where to write the files the clients need; a temporary directory
+            (removed by [`stop`][certkit.tls.serve.Server.stop]) by default.
+        lifetime: Seconds after which the server stops accepting connections.
+        io_timeout: Seconds any one socket operation may wait.
+        max_connections: Stop accepting after this many connections (``None``: no limit).
+
+    Attributes:
+        pki: The lab PKI.
+        options: The handshake options.
+        recordings: One server-side recording per finished connection, in order.
+        files: The files written for the clients, by name.
+        directory: Where they are.
+    """
+
+    def __init__(
+        self,
+        pki: LabPKI | None = None,
+        options: Options | None = None,
+        *,
+        port: int = 0,
+        directory: str | Path | None = None,
+        lifetime: float = 600.0,
+        io_timeout: float = 10.0,
+        max_connections: int | None = None,
+    ) -> None:
+        if not 0 <= port <= 65535:
+            raise InputError(f"port {port}: give a port from 1 to 65535, or 0 for any free one")
+        if lifetime <= 0 or io_timeout <= 0:
+            raise InputError("lifetime and io_timeout must be positive numbers of seconds")
+        self.pki = pki if pki is not None else lab_pki()
+        self.options = options if options is not None else Options()
+        self.recordings: list[Recording] = []
+        self.files: dict[str, Path] = {}
+        self._requested_port = port
+        self._given_directory = Path(directory) if directory is not None else None
+        self.directory: Path = self._given_directory or Path(".")
+        self._lifetime = lifetime
+        self._io_timeout = io_timeout
+        self._max_connections = max_connections
+        self._context: ssl.SSLContext | None = None
+        self._listener: socket.socket | None = None
+        self._thread: threading.Thread | None = None
+        self._handlers: list[threading.Thread] = []
+        self._stopping = threading.Event()
+        self._changed = threading.Condition()
+        self._taps: dict[ssl.SSLObject, _ServerTap] = {}
+        self._taps_lock = threading.Lock()
+        self._keylog: Path | None = None
+        self._private: Path | None = None
+        self._accepted = 0
+        self._port = 0
+
+    # -- lifecycle -----------------------------------------------------------------------------
+
+    def start(self) -> Server:
+        """Write the client files, listen on 127.0.0.1 and start serving in the background.
+
+        Returns:
+            The server itself.
+
+        Raises:
+            InputError: If an option is unusable, the server is already running, or the port
+                is taken.
+        """
+        if self._thread is not None:
+            raise InputError("the server is already running; stop it before starting it again")
+        _, context = contexts(self.pki, self.options)
+        self._private = Path(tempfile.mkdtemp(prefix="certkit-serve-"))
+        self._keylog = self._private / "keys.log"
+        context.keylog_filename = str(self._keylog)
+        context._msg_callback = self._dispatch  # type: ignore[attr-defined]
+        self._context = context
+        listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        try:
+            listener.bind((HOST, self._requested_port))
+        except OSError as exc:
+            listener.close()
+            self._cleanup()
+            raise InputError(
+                f"cannot listen on {HOST}:{self._requested_port} ({exc.strerror}); "
+                "choose another port, or 0 for any free one"
+            ) from None
+        listener.listen(16)
+        listener.settimeout(0.2)
+        self._listener = listener
+        self._port = listener.getsockname()[1]
+        if self._given_directory is None:
+            self.directory = self._private / "files"
+        self._write_files()
+        self._stopping.clear()
+        self._deadline = time.monotonic() + self._lifetime
+        self._thread = threading.Thread(target=self._accept_loop, name="certkit-serve", daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        """Stop accepting, wait (boundedly) for open connections, and clean up."""
+        self._stopping.set()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+        for handler in list(self._handlers):
+            handler.join(timeout=self._io_timeout + 1)
+        if self._listener is not None:
+            self._listener.close()
+            self._listener = None
+        self._thread = None
+        self._cleanup()
+
+    def __enter__(self) -> Server:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+    @property
+    def running(self) -> bool:
+        """Whether the server still accepts connections."""
+        return self._thread is not None and self._thread.is_alive()
+
+    def wait_stopped(self, timeout: float = 10.0) -> bool:
+        """Wait until the server stops accepting (its lifetime or connection limit reached).
+
+        Args:
+            timeout: Seconds to wait at most.
+
+        Returns:
+            Whether it has stopped accepting.
+        """
+        thread = self._thread
+        if thread is not None:
+            thread.join(timeout)
+        return not self.running
+
+    @property
+    def port(self) -> int:
+        """The port the server listens on (0 before [`start`][certkit.tls.serve.Server.start])."""
+        return self._port
+
+    @property
+    def url(self) -> str:
+        """``https://localhost:PORT/``: the name in the server certificate."""
+        return f"https://{self.options.server_hostname}:{self.port}/"
+
+    def wait(self, count: int = 1, timeout: float = 10.0) -> list[Recording]:
+        """Wait until at least ``count`` connections have finished.
+
+        Args:
+            count: How many recordings to wait for.
+            timeout: Seconds to wait at most.
+
+        Returns:
+            The recordings so far (fewer than ``count`` if the time ran out).
+        """
+        end = time.monotonic() + timeout
+        with self._changed:
+            while len(self.recordings) < count:
+                left = end - time.monotonic()
+                if left <= 0:
+                    break
+                self._changed.wait(left)
+            return list(self.recordings)
+
+    # -- how to connect ------------------------------------------------------------------------
+
+    def commands(self) -> dict[str, list[str]]:
+        """The command lines that connect to this server, as argument lists.
+
+        Returns:
+            ``curl``, ``openssl`` (``s_client -msg``), ``keytool`` (import the root CA into a
+            Java trust store) and ``java`` (run ``Fetch.java`` with that trust store and, for
+            client authentication, the client's PKCS #12 file).
+        """
+        host = self.options.server_hostname
+        port = str(self.port)
+        files = {name: str(path) for name, path in self.files.items()}
+        mutual = self._wants_client_cert()
+        curl = ["curl", "-v", "--cacert", files["root-ca.pem"]]
+        curl += ["--resolve", f"{host}:{port}:{HOST}"]
+        if mutual:
+            curl += ["--cert", files["client-fullchain.pem"], "--key", files["client-key.pem"]]
+        curl.append(self.url)
+        openssl = ["openssl", "s_client", "-connect", f"{HOST}:{port}", "-servername", host]
+        openssl += ["-CAfile", files["root-ca.pem"], "-verify_return_error"]
+        if mutual:
+            # s_client sends only the first certificate of -cert; the chain goes in -cert_chain.
+            openssl += ["-cert", files["client-fullchain.pem"], "-key", files["client-key.pem"]]
+            openssl += ["-cert_chain", files["intermediate-ca.pem"]]
+        openssl += ["-msg"]
+        truststore = str(self.directory / "truststore.p12")
+        keytool = ["keytool", "-importcert", "-noprompt", "-alias", "certkit-root"]
+        keytool += ["-file", files["root-ca.pem"], "-keystore", truststore]
+        keytool += ["-storetype", "PKCS12", "-storepass", STORE_PASSWORD]
+        java = ["java", f"-Djavax.net.ssl.trustStore={truststore}"]
+        java += [f"-Djavax.net.ssl.trustStorePassword={STORE_PASSWORD}"]
+        if mutual:
+            java += [
+                f"-Djavax.net.ssl.keyStore={files['client.p12']}",
+                f"-Djavax.net.ssl.keyStorePassword={STORE_PASSWORD}",
+                "-Djavax.net.ssl.keyStoreType=PKCS12",
+            ]
+        java += ["-Djavax.net.debug=ssl:handshake", files["Fetch.java"], self.url]
+        return {"curl": curl, "openssl": openssl, "keytool": keytool, "java": java}
+
+    def instructions(self) -> str:
+        """How to connect with curl, openssl s_client and Java, ready to copy.
+
+        Returns:
+            A few lines of text naming the address, the files and the commands.
+        """
+        commands = self.commands()
+        versions = {
+            "1.2": "TLS 1.2 only",
+            "1.3": "TLS 1.3 only",
+        }.get(self.options.tls or "", "TLS 1.2 and 1.3")
+        if self.options.tls is None and self.options.server_max == "1.2":
+            versions = "TLS 1.2 (capped)"
+        auth = {
+            "none": "no client certificate",
+            "optional": "client certificate optional",
+            "required": "client certificate required",
+        }[self.options.client_auth]
+        cipher = f", cipher {self.options.cipher}" if self.options.cipher else ""
+        lines = [
+            f"certkit serve: listening on {HOST}:{self.port} as {self.url} "
+            f"({versions}{cipher}, {auth})",
+            f"files in {self.directory}: {', '.join(sorted(self.files))}",
+            "",
+            "curl:",
+            f"  {shlex.join(commands['curl'])}",
+            "openssl (type a request, or add -ign_eof and pipe one in):",
+            f"  {shlex.join(commands['openssl'])}",
+            "Java (import the CA once, then run Fetch.java):",
+            f"  {shlex.join(commands['keytool'])}",
+            f"  {shlex.join(commands['java'])}",
+        ]
+        return "\n".join(lines)
+
+    # -- internals -----------------------------------------------------------------------------
+
+    def _wants_client_cert(self) -> bool:
+        return self.options.client_auth != "none"
+
+    def _write_files(self) -> None:
+        self.directory.mkdir(parents=True, exist_ok=True)
+        files: dict[str, bytes] = {
+            "root-ca.pem": self.pki.root.pem.encode("ascii"),
+            "Fetch.java": FETCH_JAVA.encode("ascii"),
+        }
+        if self._wants_client_cert():
+            files["client-fullchain.pem"] = self.pki.client.fullchain_pem().encode("ascii")
+            files["intermediate-ca.pem"] = self.pki.intermediate.pem.encode("ascii")
+            files["client-key.pem"] = self.pki.client.key_pem().encode("ascii")
+            files["client.p12"] = self.pki.client.pkcs12(STORE_PASSWORD, alias="client")
+        for name, content in files.items():
+            path = self.directory / name
+            secret = name.endswith(("-key.pem", ".p12"))
+            if secret:
+                path.unlink(missing_ok=True)
+                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+                with os.fdopen(fd, "wb") as handle:
+                    handle.write(content)
+            else:
+                path.write_bytes(content)
+            self.files[name] = path
+
+    def _cleanup(self) -> None:
+        if self._private is not None:
+            shutil.rmtree(self._private, ignore_errors=True)
+            self._private = None
+
+    def _dispatch(
+        self, conn: Any, direction: str, version: Any, content_type: Any, msg_type: Any, data: bytes
+    ) -> None:
+        with self._taps_lock:
+            tap = self._taps.get(conn)
+        if tap is not None:
+            tap._callback(conn, direction, version, content_type, msg_type, data)
+
+    def _accept_loop(self) -> None:
+        listener = self._listener
+        assert listener is not None
+        while not self._stopping.is_set() and time.monotonic() < self._deadline:
+            if self._max_connections is not None and self._accepted >= self._max_connections:
+                break
+            try:
+                sock, _ = listener.accept()
+            except TimeoutError:
+                continue
+            except OSError:
+                break
+            self._accepted += 1
+            handler = threading.Thread(
+                target=self._handle, args=(sock,), name="certkit-serve-conn", daemon=True
+            )
+            self._handlers.append(handler)
+            handler.start()
+
+    def _handle(self, sock: socket.socket) -> None:
+        try:
+            recording = self._serve(sock)
+        finally:
+            sock.close()
+        with self._changed:
+            self.recordings.append(recording)
+            self._changed.notify_all()
+
+    def _serve(self, sock: socket.socket) -> Recording:
+        assert self._context is not None
+        sock.settimeout(self._io_timeout)
+        recording = Recording()
+        pump = _SocketPump(sock, "server", recording, deadline=3 * self._io_timeout)
+        obj = self._context.wrap_bio(pump.incoming, pump.outgoing, server_side=True)
+        tap = _ServerTap()
+        with self._taps_lock:
+            self._taps[obj] = tap
+        start = time.perf_counter()
+        shook = False
+        error: BaseException | None = None
+        try:
+            pump.call(obj.do_handshake)
+            shook = True
+            recording.timings["handshake"] = time.perf_counter() - start
+            # Read these now: after the close, Python reports no version.
+            recording.version = obj.version()
+            cipher = obj.cipher()
+            recording.cipher = cipher[0] if cipher else None
+            recording.resumed = obj.session_reused
+            recording.alpn = obj.selected_alpn_protocol()
+            request = b""
+            while b"\r\n\r\n" not in request and len(request) < 65536:
+                chunk = pump.call(lambda: obj.read(16384))
+                if not chunk:
+                    break
+                request += chunk
+            pump.call(lambda: obj.write(_response(request, obj)))
+            self._close(obj, pump.call, sock)
+        except (ssl.SSLError, OSError, ValueError) as exc:
+            error = exc
+            with contextlib.suppress(OSError):
+                pump.flush()
+            _linger(sock, self._io_timeout)
+        finally:
+            with self._taps_lock:
+                self._taps.pop(obj, None)
+        recording.timings["total"] = time.perf_counter() - start
+        tap.flush("client", "")
+        tap.flush("server", "")
+        recording.messages = tap.messages
+        recording.alerts = tap.alerts
+        recording.server_error = f"{type(error).__name__}: {error}" if error else None
+        recording.server_reason = getattr(error, "reason", None)
+        recording.server_completed = shook
+        recording.ok = shook and error is None
+        _fill_from_messages(recording)
+        recording.keylog = self._keylog_lines(recording)
+        return recording
+
+    def _close(
+        self, obj: ssl.SSLObject, call: Callable[[Callable[[], Any]], Any], sock: Any
+    ) -> None:
+        """Send close_notify, then give the client a moment to send its own."""
+        with contextlib.suppress(ssl.SSLWantReadError):
+            obj.unwrap()
+        call(lambda: None)  # flush the close_notify
+        sock.settimeout(min(self._io_timeout, 1.0))
+        with contextlib.suppress(ssl.SSLError, OSError):
+            call(obj.unwrap)
+
+    def _keylog_lines(self, recording: Recording) -> list[str]:
+        hello = next((m for m in recording.messages if m.name == "client_hello"), None)
+        if hello is None or self._keylog is None or len(hello.data) < 38:
+            return []
+        client_random = hello.data[6:38].hex()
+        try:
+            text = self._keylog.read_text(encoding="ascii")
+        except OSError:
+            return []
+        return [
+            line
+            for line in text.splitlines()
+            if len(line.split()) == 3 and line.split()[1].lower() == client_random
+        ]
+
+
+def connect(
+    port: int,
+    context: ssl.SSLContext,
+    *,
+    server_hostname: str = "localhost",
+    io_timeout: float = 10.0,
+) -> Recording:
+    """Connect to ``127.0.0.1:port`` as an OpenSSL client and record it from the client's side.
+
+    The client does the handshake, sends ``GET / HTTP/1.1`` and reads the answer to its end,
+    so that a server that rejects the client's certificate after a TLS 1.3 handshake is
+    noticed. Any server will do: certkit's [`Server`][certkit.tls.serve.Server], or another TLS
+    stack (see [`certkit.tls.java`][certkit.tls.java]). certkit sets the context's message callback
+    for
+    the duration of the call (and restores it).
+
+    Args:
+        port: The server's port on 127.0.0.1.
+        context: The client context (e.g. the first of
+            [`contexts`][certkit.tls.handshake.contexts]).
+        server_hostname: The name sent in SNI and checked against the server's certificate.
+        io_timeout: Seconds any one socket operation may wait.
+
+    Returns:
+        The client's recording: messages and alerts of both sides as the client saw them,
+        version, cipher, ``client_error``, ``client_reason`` and ``client_completed``.
+
+    Raises:
+        InputError: If nothing listens on the port.
+    """
+    recording = Recording()
+    tap = _MessageTap()
+    restore = tap.install(context) if _MessageTap.available(context) else None
+    if restore is None:
+        recording.source = "wire"
+    try:
+        sock = socket.create_connection((HOST, port), timeout=io_timeout)
+    except OSError as exc:
+        if restore is not None:
+            restore()
+        raise InputError(
+            f"cannot connect to {HOST}:{port} ({exc}); is the server running?"
+        ) from None
+    error: BaseException | None = None
+    start = time.perf_counter()
+    try:
+        pump = _SocketPump(sock, "client", recording, deadline=3 * io_timeout)
+        obj = context.wrap_bio(pump.incoming, pump.outgoing, server_hostname=server_hostname)
+        request = f"GET / HTTP/1.1\r\nHost: {server_hostname}\r\nConnection: close\r\n\r\n"
+        try:
+            pump.call(obj.do_handshake)
+            recording.client_completed = True
+            recording.timings["handshake"] = time.perf_counter() - start
+            recording.version = obj.version()
+            cipher = obj.cipher()
+            recording.cipher = cipher[0] if cipher else None
+            pump.call(lambda: obj.write(request.encode("ascii")))
+            with contextlib.suppress(ssl.SSLZeroReturnError):
+                while pump.call(lambda: obj.read(16384)):
+                    pass
+            with contextlib.suppress(ssl.SSLWantReadError):
+                obj.unwrap()
+            pump.flush()
+        except (ssl.SSLError, OSError, ValueError) as exc:
+            error = exc
+            with contextlib.suppress(OSError):
+                pump.flush()
+        _linger(sock, io_timeout)
+    finally:
+        sock.close()
+        if restore is not None:
+            restore()
+    recording.timings["total"] = time.perf_counter() - start
+    tap.flush("client", "")
+    tap.flush("server", "")
+    if recording.source == "callback":
+        recording.messages = tap.messages
+        recording.alerts = tap.alerts
+    else:
+        recording.messages = _messages_from_wire(recording.records)
+        recording.alerts = _alerts_from_wire(recording.records)
+    recording.client_error = f"{type(error).__name__}: {error}" if error else None
+    recording.client_reason = getattr(error, "reason", None)
+    recording.ok = recording.client_completed and error is None
+    _fill_from_messages(recording)
+    return recording
+
+
+class _SocketPump:
+    """Moves TLS bytes between a socket and an ``SSLObject``'s memory BIOs, recording them.
+
+    ``me`` is the side this end plays: what it sends is recorded as that side's records.
+    """
+
+    def __init__(
+        self, sock: socket.socket, me: Side, recording: Recording, *, deadline: float
+    ) -> None:
+        self.sock = sock
+        self.incoming, self.outgoing = ssl.MemoryBIO(), ssl.MemoryBIO()
+        peer: Side = "client" if me == "server" else "server"
+        self._mine, self._theirs = _Wire(me), _Wire(peer)
+        self._recording = recording
+        self._deadline = time.monotonic() + deadline
+
+    def flush(self) -> None:
+        """Send what the TLS object has written."""
+        data = self.outgoing.read()
+        if data:
+            self._recording.records.extend(self._mine.feed(data))
+            self.sock.sendall(data)
+
+    def receive(self) -> None:
+        """Read what the peer sent into the TLS object (end of stream included)."""
+        if time.monotonic() > self._deadline:
+            raise TimeoutError("the peer took too long")
+        data = self.sock.recv(65536)
+        if not data:
+            if self.incoming.eof:
+                raise ConnectionResetError("the peer closed the connection")
+            self.incoming.write_eof()
+            return
+        self._recording.records.extend(self._theirs.feed(data))
+        self.incoming.write(data)
+
+    def call(self, step: Callable[[], _T]) -> _T:
+        """Run one TLS step, moving bytes until it no longer waits for them."""
+        while True:
+            try:
+                result = step()
+            except ssl.SSLWantReadError:
+                self.flush()
+                self.receive()
+                continue
+            except ssl.SSLWantWriteError:
+                self.flush()
+                continue
+            self.flush()
+            return result
+
+
+def _linger(sock: socket.socket, timeout: float) -> None:
+    """Close in order after a failure: end our output, then read until the peer closes.
+
+    See the module's description: without it a peer that is still writing may see a reset
+    connection instead of the alert.
+    """
+    deadline = time.monotonic() + timeout
+    with contextlib.suppress(OSError):
+        sock.shutdown(socket.SHUT_WR)
+        while (left := deadline - time.monotonic()) > 0:
+            sock.settimeout(left)
+            if not sock.recv(65536):
+                break
+
+
+def _response(request: bytes, obj: ssl.SSLObject) -> bytes:
+    first = request.split(b"\r\n", 1)[0].decode("latin-1")
+    if len(first.split()) != 3 or not first.split()[2].startswith("HTTP/"):
+        body = "certkit serve: send an HTTP/1.1 request, e.g. GET / HTTP/1.1\n"
+        status = "400 Bad Request"
+    else:
+        cipher = obj.cipher()
+        body = f"certkit serve: {obj.version()} {cipher[0] if cipher else ''}\n"
+        peer = obj.getpeercert()
+        if peer:
+            subject = ", ".join(
+                f"{pair[0]}={pair[1]}" for rdn in peer.get("subject", ()) for pair in rdn
+            )
+            body += f"client certificate: {subject}\n"
+        status = "200 OK"
+    payload = body.encode("utf-8")
+    head = (
+        f"HTTP/1.1 {status}\r\nContent-Type: text/plain; charset=utf-8\r\n"
+        f"Content-Length: {len(payload)}\r\nConnection: close\r\n\r\n"
+    )
+    return head.encode("ascii") + payload

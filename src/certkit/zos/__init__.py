@@ -1,0 +1,8 @@
+"""The z/OS wing: what a z/OS administrator configures, modelled and generated.
+
+Modules: `keyring` (a RACF key ring model and the contexts and Java stores it stands for).
+
+May import: the certificates and TLS wings, ``certkit.errors``, ``certkit.defaults``,
+``certkit.datafiles``. Never ``certkit.traces`` or ``certkit.cli``. A validator that only reads
+text imports no ``cryptography``.
+"""
