@@ -36,6 +36,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from cryptography import x509
+from cryptography.hazmat.primitives import hashes
 
 from certkit.certificates.pki import Lab, LabPKI
 from certkit.errors import InputError
@@ -260,8 +261,8 @@ class Recording:
     alpn: str | None = None
     source: str = "callback"
 
-    def summary(self) -> str:
-        """One line per message: number, direction, name, length and (encrypted)."""
+    def to_text(self) -> str:
+        """One line per message (number, direction, name, length, encrypted), then the outcome."""
         lines = []
         for m in self.messages:
             arrow = "C -> S" if m.sender == "client" else "S -> C"
@@ -269,6 +270,60 @@ class Recording:
             lines.append(f"{m.number:2} {arrow}  {m.name:22} {m.length:5} bytes{enc}")
         outcome = f"{self.version} {self.cipher}" if self.ok else "FAILED"
         return "\n".join([*lines, outcome])
+
+    def to_dict(self) -> dict[str, Any]:
+        """The recording as JSON-ready data: records and messages with their bytes in hex."""
+        return {
+            "ok": self.ok,
+            "version": self.version,
+            "cipher": self.cipher,
+            "group": self.group,
+            "resumed": self.resumed,
+            "alpn": self.alpn,
+            "source": self.source,
+            "client_error": self.client_error,
+            "server_error": self.server_error,
+            "messages": [
+                {
+                    "number": m.number,
+                    "sender": m.sender,
+                    "type": m.type,
+                    "name": m.name,
+                    "length": m.length,
+                    "encrypted": m.encrypted,
+                    "label_version": m.label_version,
+                    "data": m.data.hex(),
+                }
+                for m in self.messages
+            ],
+            "records": [
+                {
+                    "sender": r.sender,
+                    "content_type": r.content_type,
+                    "name": r.name,
+                    "version": r.version,
+                    "length": r.length,
+                    "data": r.data.hex(),
+                }
+                for r in self.records
+            ],
+            "alerts": [
+                {"sender": a.sender, "level": a.level, "description": a.description, "code": a.code}
+                for a in self.alerts
+            ],
+            "server_chain": [_certificate_dict(c) for c in self.server_chain],
+            "client_chain": [_certificate_dict(c) for c in self.client_chain],
+            "keylog": self.keylog,
+        }
+
+
+def _certificate_dict(certificate: x509.Certificate) -> dict[str, str]:
+    return {
+        "subject": certificate.subject.rfc4514_string(),
+        "issuer": certificate.issuer.rfc4514_string(),
+        "not_after": certificate.not_valid_after_utc.isoformat(),
+        "sha256": certificate.fingerprint(hashes.SHA256()).hex(":").upper(),
+    }
 
 
 @dataclass(frozen=True)

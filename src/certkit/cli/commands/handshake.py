@@ -9,10 +9,6 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from typing import Any
-
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes
 
 from certkit.certificates.keys import KEY_TYPES
 from certkit.errors import InputError
@@ -180,60 +176,5 @@ def render(recording: Recording, fmt: str, *, side: str = "server", host: str = 
     if fmt == "mermaid":
         return mermaid(recording)
     if fmt == "json":
-        return json.dumps(to_json(recording), indent=2)
-    return recording.summary()
-
-
-def to_json(recording: Recording) -> dict[str, Any]:
-    """The recording as JSON-ready data: records and messages with their bytes in hex."""
-    return {
-        "ok": recording.ok,
-        "version": recording.version,
-        "cipher": recording.cipher,
-        "group": recording.group,
-        "resumed": recording.resumed,
-        "alpn": recording.alpn,
-        "source": recording.source,
-        "client_error": recording.client_error,
-        "server_error": recording.server_error,
-        "messages": [
-            {
-                "number": m.number,
-                "sender": m.sender,
-                "type": m.type,
-                "name": m.name,
-                "length": m.length,
-                "encrypted": m.encrypted,
-                "label_version": m.label_version,
-                "data": m.data.hex(),
-            }
-            for m in recording.messages
-        ],
-        "records": [
-            {
-                "sender": r.sender,
-                "content_type": r.content_type,
-                "name": r.name,
-                "version": r.version,
-                "length": r.length,
-                "data": r.data.hex(),
-            }
-            for r in recording.records
-        ],
-        "alerts": [
-            {"sender": a.sender, "level": a.level, "description": a.description, "code": a.code}
-            for a in recording.alerts
-        ],
-        "server_chain": [_certificate(c) for c in recording.server_chain],
-        "client_chain": [_certificate(c) for c in recording.client_chain],
-        "keylog": recording.keylog,
-    }
-
-
-def _certificate(certificate: x509.Certificate) -> dict[str, str]:
-    return {
-        "subject": certificate.subject.rfc4514_string(),
-        "issuer": certificate.issuer.rfc4514_string(),
-        "not_after": certificate.not_valid_after_utc.isoformat(),
-        "sha256": certificate.fingerprint(hashes.SHA256()).hex(":").upper(),
-    }
+        return json.dumps(recording.to_dict(), indent=2)
+    return recording.to_text()

@@ -122,7 +122,7 @@ def report(number: int, recording: Recording, trace: str) -> str:
             alerts = ", ".join(f"{a.sender} sent {a.description}" for a in recording.alerts)
             line += f" ({alerts})"
     renderers: dict[str, Callable[[], str]] = {
-        "summary": recording.summary,
+        "summary": recording.to_text,
         "curl": lambda: curl_trace(recording),
         "jsse": lambda: jsse_summary(recording, side="server"),
         "steps": lambda: steps_text(recording),
