@@ -32,7 +32,7 @@ from cryptography import x509
 
 from certkit import InputError, Lab
 from certkit.certificates.pki import Issued, LabPKI, java_truststore
-from certkit.tls.handshake import Options, Recording, contexts, lab_pki, run
+from certkit.tls.handshake import Options, contexts, lab_pki, run
 from certkit.tls.java import (
     JavaPeer,
     JavaResult,
@@ -44,6 +44,7 @@ from certkit.tls.java import (
     server_hello_extensions,
     ticket_lifetimes,
 )
+from certkit.tls.recording import Recording
 from certkit.tls.serve import STORE_PASSWORD, Server
 
 TIMEOUT = 60

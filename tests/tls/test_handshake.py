@@ -7,7 +7,8 @@ from cryptography.hazmat.primitives import serialization
 
 from certkit import InputError
 from certkit.certificates.pki import LabPKI
-from certkit.tls.handshake import Options, _MessageTap, contexts, lab_pki, run
+from certkit.tls.handshake import Options, contexts, lab_pki, run
+from certkit.tls.recording import MessageTap
 
 
 @pytest.fixture(scope="module")
@@ -153,8 +154,8 @@ def test_bad_options_are_input_errors(ec_pki: LabPKI) -> None:
 
 def test_message_callback_is_present_and_restored(ec_pki: LabPKI) -> None:
     client, server = contexts(ec_pki)
-    assert _MessageTap.available(client), (
-        "CPython's SSLContext._msg_callback is gone: update _MessageTap"
+    assert MessageTap.available(client), (
+        "CPython's SSLContext._msg_callback is gone: update MessageTap"
     )
     run(client, server)
     assert client._msg_callback is None  # type: ignore[attr-defined]
@@ -163,7 +164,7 @@ def test_message_callback_is_present_and_restored(ec_pki: LabPKI) -> None:
 def test_wire_fallback_without_the_callback(
     ec_pki: LabPKI, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(_MessageTap, "available", staticmethod(lambda context: False))
+    monkeypatch.setattr(MessageTap, "available", staticmethod(lambda context: False))
     rec = record(ec_pki, tls="1.2")
     assert rec.ok and rec.source == "wire"
     # The plaintext part of a TLS 1.2 handshake is all there; the encrypted Finished are not.

@@ -13,7 +13,8 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from certkit import InputError
 from certkit.certificates.pki import LabPKI
-from certkit.tls.handshake import Options, Recording, contexts, lab_pki, run
+from certkit.tls import ciphersuites
+from certkit.tls.handshake import Options, contexts, lab_pki, run
 from certkit.tls.keyschedule import (
     DecryptError,
     Proof,
@@ -22,8 +23,10 @@ from certkit.tls.keyschedule import (
     find_suite,
     hkdf_expand_label,
     prove,
+    supported_suites,
     tls12_prf,
 )
+from certkit.tls.recording import Recording
 
 PING_PONG = [("client", b"ping"), ("server", b"pong")]
 OPENSSL = shutil.which("openssl")
@@ -275,9 +278,9 @@ def test_tls12_ecdhe_rsa_aes256_gcm_sha384_with_client_auth(rsa_pki: LabPKI) -> 
         "sha384",
     )
     assert len(s["session_hash"]) == 48
-    assert rec.keylog == [
-        f"CLIENT_RANDOM {rec.messages[0].data[6:38].hex()} {s['master_secret'].hex()}"
-    ]
+    assert rec.keylog == (
+        f"CLIENT_RANDOM {rec.messages[0].data[6:38].hex()} {s['master_secret'].hex()}",
+    )
 
 
 def test_tls12_finished_by_hand(rsa_pki: LabPKI) -> None:
@@ -692,3 +695,37 @@ def test_signature_schemes(key_type: str, tls: str, scheme: str) -> None:
         f"{first} signature ({scheme}) verifies",
         f"client CertificateVerify signature ({scheme}) verifies",
     ]
+
+
+# The suites of the key schedule's own table before it read the registry (issue 9): each is
+# still supported, now through ciphersuites.json.
+FORMER_TABLE = {
+    0x1301, 0x1302, 0x1303, 0x1304, 0x1305, 0x009C, 0x009D, 0x009E, 0x009F, 0x00A2, 0x00A3,
+    0x00A6, 0x00A7, 0xC02B, 0xC02C, 0xC02F, 0xC030, 0xCCA8, 0xCCA9, 0xCCAA, 0xC09C, 0xC09D,
+    0xC09E, 0xC09F, 0xC0A0, 0xC0A1, 0xC0A2, 0xC0A3, 0xC0AC, 0xC0AD, 0xC0AE, 0xC0AF,
+}  # fmt: skip
+
+
+def test_every_suite_the_key_schedule_supports_comes_from_the_registry() -> None:
+    registry = {entry.code: entry for entry in ciphersuites.suites()}
+    supported = supported_suites()
+    assert {suite.code for suite in supported} >= FORMER_TABLE
+    for suite in supported:
+        entry = registry[suite.code]
+        assert suite.entry is entry, "one model: the key schedule wraps the registry's suite"
+        assert find_suite(suite.code) is suite and find_suite(suite.name) is suite
+        if entry.openssl:
+            assert find_suite(entry.openssl) is suite
+        assert entry.aead and suite.key_length * 8 == entry.key_bits
+        assert suite.hash == {"SHA-256": "sha256", "SHA-384": "sha384"}[entry.prf_hash]
+        assert suite.tag_length == (8 if entry.mode == "CCM_8" else 16)
+        # Each suite protects and unprotects a record with its own parameters.
+        key, iv = bytes(range(suite.key_length)), bytes(range(suite.iv_length))
+        nonce = None if suite.explicit_nonce_length == 0 else bytes(8)
+        record = encrypt_record(22, b"hello", suite, key, iv, 3, explicit_nonce=nonce)
+        assert decrypt_record(record, suite, key, iv, 3) == (22, b"hello")
+    # Everything else the registry holds is refused with a reason.
+    for code, entry in registry.items():
+        if code not in {suite.code for suite in supported} and not entry.signalling:
+            with pytest.raises(InputError, match="AEAD"):
+                find_suite(code)

@@ -24,7 +24,8 @@ from timeouts import Lines
 
 from certkit import InputError
 from certkit.certificates.pki import LabPKI
-from certkit.tls.handshake import Options, Recording, contexts, lab_pki, run
+from certkit.tls.handshake import Options, contexts, lab_pki, run
+from certkit.tls.recording import Recording
 from certkit.tls.serve import HOST, Server, connect
 from certkit.traces.curl import CURL_MESSAGE_NAMES, curl_trace
 from certkit.traces.jsse import jsse_summary
@@ -482,7 +483,7 @@ def test_connect_records_the_client_side(pki: LabPKI) -> None:
     assert [(m.sender, m.name) for m in rec.messages] == [
         (m.sender, m.name) for m in served[0].messages
     ]
-    assert rec.server_chain == [pki.server.certificate, pki.intermediate.certificate]
+    assert rec.server_chain == (pki.server.certificate, pki.intermediate.certificate)
     assert {(a.sender, a.description) for a in rec.alerts} == {
         ("server", "close_notify"),
         ("client", "close_notify"),

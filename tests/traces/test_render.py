@@ -15,7 +15,8 @@ import pytest
 
 from certkit import InputError
 from certkit.certificates.pki import LabPKI
-from certkit.tls.handshake import Options, Recording, contexts, lab_pki, run
+from certkit.tls.handshake import Options, contexts, lab_pki, run
+from certkit.tls.recording import Recording
 from certkit.traces.curl import CURL_ALERT_NAMES, CURL_MESSAGE_NAMES, curl_trace
 from certkit.traces.jsse import jsse_summary
 from certkit.traces.mermaid import mermaid
@@ -254,7 +255,7 @@ def test_alert_names_are_openssls_own() -> None:
 
 
 def test_every_handshake_type_has_curls_name() -> None:
-    from certkit.tls.handshake import HANDSHAKE_TYPES
+    from certkit.tls.wire import HANDSHAKE_TYPES
 
     assert set(HANDSHAKE_TYPES) <= set(CURL_MESSAGE_NAMES)
     assert CURL_MESSAGE_NAMES[14] == "Server finished" and CURL_MESSAGE_NAMES[20] == "Finished"

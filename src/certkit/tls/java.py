@@ -38,11 +38,12 @@ from certkit.certificates.pki import LabPKI, java_truststore
 from certkit.datafiles import read_text
 from certkit.errors import InputError
 from certkit.tls.ciphersuites import explain
-from certkit.tls.handshake import ALERTS, Alert, Options, Recording, Side, contexts
+from certkit.tls.handshake import Options, contexts
+from certkit.tls.recording import Recording
 from certkit.tls.serve import STORE_PASSWORD, Server, connect
+from certkit.tls.wire import ALERTS, Alert, Side, WireError, extension_list, parse_hello
 
 __all__ = [
-    "EXTENSIONS",
     "JavaPeer",
     "JavaResult",
     "Pairing",
@@ -56,26 +57,6 @@ __all__ = [
 
 Stack = Literal["OpenSSL", "JSSE"]
 
-EXTENSIONS = {
-    0: "server_name",
-    5: "status_request",
-    10: "supported_groups",
-    11: "ec_point_formats",
-    13: "signature_algorithms",
-    16: "application_layer_protocol_negotiation",
-    22: "encrypt_then_mac",
-    23: "extended_master_secret",
-    35: "session_ticket",
-    41: "pre_shared_key",
-    42: "early_data",
-    43: "supported_versions",
-    45: "psk_key_exchange_modes",
-    49: "post_handshake_auth",
-    50: "signature_algorithms_cert",
-    51: "key_share",
-    65281: "renegotiation_info",
-}
-"""TLS ExtensionType names (IANA TLS ExtensionType Values registry) for the ones seen here."""
 
 _PROTOCOLS = {None: "TLSv1.3,TLSv1.2", "1.2": "TLSv1.2", "1.3": "TLSv1.3"}
 _TIMEOUT = 60.0
@@ -484,24 +465,10 @@ def server_hello_extensions(recording: Recording) -> list[str]:
     hello = next((m for m in recording.messages if m.name == "server_hello"), None)
     if hello is None:
         return []
-    body = hello.data[4:]
-    session_id = 2 + 32  # after the version and the random
-    if len(body) <= session_id:
+    try:
+        return [extension.name for extension in parse_hello(hello).extensions]
+    except WireError:
         return []
-    # the session id, then the cipher suite (2 bytes) and the compression method (1)
-    return _extension_list(body, session_id + 1 + body[session_id] + 3)
-
-
-def _extension_list(body: bytes, position: int) -> list[str]:
-    """The names in an extension list (2-byte length, then type-length-value entries)."""
-    end = min(len(body), position + 2 + int.from_bytes(body[position : position + 2], "big"))
-    position += 2
-    names = []
-    while position + 4 <= end:
-        kind = int.from_bytes(body[position : position + 2], "big")
-        names.append(EXTENSIONS.get(kind, f"extension({kind})"))
-        position += 4 + int.from_bytes(body[position + 2 : position + 4], "big")
-    return names
 
 
 def _pair(
@@ -609,7 +576,10 @@ def encrypted_extensions(recording: Recording) -> list[str]:
     message = next((m for m in recording.messages if m.name == "encrypted_extensions"), None)
     if message is None:
         return []
-    return _extension_list(message.data[4:], 0)
+    try:
+        return [extension.name for extension in extension_list(message.body)]
+    except WireError:
+        return []
 
 
 def ticket_lifetimes(recording: Recording) -> list[int]:

@@ -1,6 +1,6 @@
 """The key schedule, recomputed from a recorded handshake: the proof of handshake steps 14 and 15.
 
-A [`Recording`][certkit.tls.handshake.Recording] holds the wire records, the handshake messages as
+A [`Recording`][certkit.tls.recording.Recording] holds the wire records, the handshake messages as
 OpenSSL saw them and the key log (the secrets, in the NSS key log format that Wireshark reads).
 [`prove`][certkit.tls.keyschedule.prove] recomputes from the key log what the two peers computed and
 checks it against what they sent, so each line of the corrected steps 14 and 15 becomes a check
@@ -31,7 +31,7 @@ The building blocks a course page can call on its own are
 
 from __future__ import annotations
 
-import hashlib
+import functools
 import hmac
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -45,7 +45,20 @@ from cryptography.hazmat.primitives.ciphers.aead import AESCCM, AESGCM, ChaCha20
 from cryptography.hazmat.primitives.kdf.hkdf import HKDFExpand
 
 from certkit.errors import CertkitError, InputError
-from certkit.tls.handshake import HANDSHAKE_TYPES, Message, Record, Recording
+from certkit.tls import ciphersuites
+from certkit.tls.recording import Recording
+from certkit.tls.wire import (
+    CONTENT_TYPES,
+    HANDSHAKE_TYPES,
+    Hello,
+    Message,
+    Record,
+    Side,
+    WireError,
+    certificate_list,
+    parse_hello,
+    split_handshake,
+)
 
 __all__ = [
     "Check",
@@ -57,10 +70,10 @@ __all__ = [
     "find_suite",
     "hkdf_expand_label",
     "prove",
+    "supported_suites",
     "tls12_prf",
 ]
 
-Side = Literal["client", "server"]
 HashName = Literal["sha256", "sha384"]
 
 
@@ -68,32 +81,78 @@ class DecryptError(CertkitError):
     """A record does not decrypt: wrong key, IV or sequence number, or the bytes were altered."""
 
 
+_AEAD_MODES = {"GCM", "CCM", "CCM_8", "ChaCha20-Poly1305"}
+_HASHES: dict[str | None, HashName] = {"SHA-256": "sha256", "SHA-384": "sha384"}
+
+
 @dataclass(frozen=True)
 class Suite:
-    """An AEAD cipher suite, as far as the key schedule needs it.
+    """An AEAD cipher suite of certkit's registry, with what the key schedule needs of it.
+
+    The suite itself is the registry's (``ciphersuites.json``, read by
+    [`certkit.tls.ciphersuites`][certkit.tls.ciphersuites]); this adds the record protection
+    parameters, derived from it.
 
     Attributes:
-        code: The IANA code point, e.g. ``0xC030``.
-        name: The IANA name, e.g. ``TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384``.
-        openssl_name: OpenSSL's spelling, e.g. ``ECDHE-RSA-AES256-GCM-SHA384``.
-        tls13: A TLS 1.3 suite (HKDF key schedule) rather than a TLS 1.2 one (PRF).
-        key_exchange: ``ECDHE``, ``DHE``, ``DH_anon`` or ``RSA`` (key transport) for TLS 1.2;
-            ``None`` for TLS 1.3, whose suites do not name it.
-        cipher: The AEAD: ``AES-128-GCM``, ``AES-256-GCM``, ``CHACHA20-POLY1305``,
-            ``AES-128-CCM``, ``AES-128-CCM-8``, ...
-        key_length: Write key length in bytes.
-        hash: The suite's hash (``sha256`` or ``sha384``): the TLS 1.2 PRF's, or TLS 1.3's HKDF
-            and transcript hash.
+        entry: The registry's suite.
     """
 
-    code: int
-    name: str
-    openssl_name: str
-    tls13: bool
-    key_exchange: str | None
-    cipher: str
-    key_length: int
-    hash: HashName
+    entry: ciphersuites.Suite
+
+    @property
+    def code(self) -> int:
+        """The IANA code point, e.g. ``0xC030``."""
+        return self.entry.code
+
+    @property
+    def name(self) -> str:
+        """The IANA name, e.g. ``TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384``."""
+        return self.entry.iana
+
+    @property
+    def openssl_name(self) -> str:
+        """OpenSSL's spelling, e.g. ``ECDHE-RSA-AES256-GCM-SHA384``."""
+        return self.entry.openssl or self.entry.iana
+
+    @property
+    def tls13(self) -> bool:
+        """A TLS 1.3 suite (HKDF key schedule) rather than a TLS 1.2 one (PRF)."""
+        return self.entry.tls13
+
+    @property
+    def key_exchange(self) -> str | None:
+        """``ECDHE``, ``DHE``, ``DH_anon``, ``RSA`` (key transport), ``PSK``... for TLS 1.2.
+
+        ``None`` for TLS 1.3, whose suites do not name it.
+        """
+        exchange = self.entry.key_exchange
+        if exchange == "DHE" and self.entry.authentication == "anonymous":
+            return "DH_anon"
+        return exchange
+
+    @property
+    def signs_key_exchange(self) -> bool:
+        """Whether the server signs its ServerKeyExchange (ephemeral DH with a certificate)."""
+        return self.key_exchange in ("ECDHE", "DHE") and self.entry.authentication in (
+            "RSA",
+            "ECDSA",
+            "DSS",
+        )
+
+    @property
+    def cipher(self) -> str:
+        """The AEAD: ``AES-128-GCM``, ``CHACHA20-POLY1305``, ``AES-128-CCM-8``..."""
+        return self.entry.cipher_name.upper()
+
+    @property
+    def key_length(self) -> int:
+        """Write key length in bytes."""
+        return self.entry.key_bits // 8
+
+    @property
+    def hash(self) -> HashName:
+        """The TLS 1.2 PRF's hash, or TLS 1.3's HKDF and transcript hash."""
+        return _HASHES[self.entry.prf_hash]
 
     @property
     def iv_length(self) -> int:
@@ -122,74 +181,24 @@ class Suite:
         return 48 if self.hash == "sha384" else 32
 
 
-def _suites() -> dict[int, Suite]:
-    spec = [
-        (0x1301, "TLS_AES_128_GCM_SHA256", "TLS_AES_128_GCM_SHA256"),
-        (0x1302, "TLS_AES_256_GCM_SHA384", "TLS_AES_256_GCM_SHA384"),
-        (0x1303, "TLS_CHACHA20_POLY1305_SHA256", "TLS_CHACHA20_POLY1305_SHA256"),
-        (0x1304, "TLS_AES_128_CCM_SHA256", "TLS_AES_128_CCM_SHA256"),
-        (0x1305, "TLS_AES_128_CCM_8_SHA256", "TLS_AES_128_CCM_8_SHA256"),
-        (0x009C, "TLS_RSA_WITH_AES_128_GCM_SHA256", "AES128-GCM-SHA256"),
-        (0x009D, "TLS_RSA_WITH_AES_256_GCM_SHA384", "AES256-GCM-SHA384"),
-        (0x009E, "TLS_DHE_RSA_WITH_AES_128_GCM_SHA256", "DHE-RSA-AES128-GCM-SHA256"),
-        (0x009F, "TLS_DHE_RSA_WITH_AES_256_GCM_SHA384", "DHE-RSA-AES256-GCM-SHA384"),
-        (0x00A2, "TLS_DHE_DSS_WITH_AES_128_GCM_SHA256", "DHE-DSS-AES128-GCM-SHA256"),
-        (0x00A3, "TLS_DHE_DSS_WITH_AES_256_GCM_SHA384", "DHE-DSS-AES256-GCM-SHA384"),
-        (0x00A6, "TLS_DH_anon_WITH_AES_128_GCM_SHA256", "ADH-AES128-GCM-SHA256"),
-        (0x00A7, "TLS_DH_anon_WITH_AES_256_GCM_SHA384", "ADH-AES256-GCM-SHA384"),
-        (0xC02B, "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", "ECDHE-ECDSA-AES128-GCM-SHA256"),
-        (0xC02C, "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384", "ECDHE-ECDSA-AES256-GCM-SHA384"),
-        (0xC02F, "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", "ECDHE-RSA-AES128-GCM-SHA256"),
-        (0xC030, "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384", "ECDHE-RSA-AES256-GCM-SHA384"),
-        (0xCCA8, "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256", "ECDHE-RSA-CHACHA20-POLY1305"),
-        (
-            0xCCA9,
-            "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256",
-            "ECDHE-ECDSA-CHACHA20-POLY1305",
-        ),
-        (0xCCAA, "TLS_DHE_RSA_WITH_CHACHA20_POLY1305_SHA256", "DHE-RSA-CHACHA20-POLY1305"),
-        (0xC09C, "TLS_RSA_WITH_AES_128_CCM", "AES128-CCM"),
-        (0xC09D, "TLS_RSA_WITH_AES_256_CCM", "AES256-CCM"),
-        (0xC09E, "TLS_DHE_RSA_WITH_AES_128_CCM", "DHE-RSA-AES128-CCM"),
-        (0xC09F, "TLS_DHE_RSA_WITH_AES_256_CCM", "DHE-RSA-AES256-CCM"),
-        (0xC0A0, "TLS_RSA_WITH_AES_128_CCM_8", "AES128-CCM8"),
-        (0xC0A1, "TLS_RSA_WITH_AES_256_CCM_8", "AES256-CCM8"),
-        (0xC0A2, "TLS_DHE_RSA_WITH_AES_128_CCM_8", "DHE-RSA-AES128-CCM8"),
-        (0xC0A3, "TLS_DHE_RSA_WITH_AES_256_CCM_8", "DHE-RSA-AES256-CCM8"),
-        (0xC0AC, "TLS_ECDHE_ECDSA_WITH_AES_128_CCM", "ECDHE-ECDSA-AES128-CCM"),
-        (0xC0AD, "TLS_ECDHE_ECDSA_WITH_AES_256_CCM", "ECDHE-ECDSA-AES256-CCM"),
-        (0xC0AE, "TLS_ECDHE_ECDSA_WITH_AES_128_CCM_8", "ECDHE-ECDSA-AES128-CCM8"),
-        (0xC0AF, "TLS_ECDHE_ECDSA_WITH_AES_256_CCM_8", "ECDHE-ECDSA-AES256-CCM8"),
-    ]
-    table = {}
-    for code, name, openssl_name in spec:
-        tls13 = code >> 8 == 0x13
-        bits = "256" if "_256_" in name or "CHACHA20" in name else "128"
-        if "CHACHA20" in name:
-            cipher = "CHACHA20-POLY1305"
-        elif "_CCM_8" in name:
-            cipher = f"AES-{bits}-CCM-8"
-        elif "_CCM" in name:
-            cipher = f"AES-{bits}-CCM"
-        else:
-            cipher = f"AES-{bits}-GCM"
-        exchange = None if tls13 else name[4:].split("_WITH_", 1)[0].split("_")[0]
-        if exchange == "DH":
-            exchange = "DH_anon"
-        table[code] = Suite(
-            code=code,
-            name=name,
-            openssl_name=openssl_name,
-            tls13=tls13,
-            key_exchange=exchange,
-            cipher=cipher,
-            key_length=int(bits) // 8,
-            hash="sha384" if name.endswith("SHA384") else "sha256",
-        )
-    return table
+def _recomputable(entry: ciphersuites.Suite) -> bool:
+    return (
+        entry.aead
+        and not entry.signalling
+        and entry.cipher in ("AES", "ChaCha20")
+        and entry.mode in _AEAD_MODES
+        and entry.prf_hash in _HASHES
+    )
 
 
-_SUITES = _suites()
+@functools.cache
+def supported_suites() -> tuple[Suite, ...]:
+    """Every suite of the registry whose records certkit's key schedule can recompute.
+
+    The AEAD suites (AES-GCM, AES-CCM, AES-CCM-8, ChaCha20-Poly1305) with a SHA-256 or SHA-384
+    PRF, TLS 1.2 and 1.3, in the registry's order.
+    """
+    return tuple(Suite(entry) for entry in ciphersuites.suites() if _recomputable(entry))
 
 
 def find_suite(suite: str | int) -> Suite:
@@ -211,18 +220,19 @@ def find_suite(suite: str | int) -> Suite:
         >>> s.name, hex(s.code), s.cipher, s.hash, s.iv_length
         ('TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384', '0xc030', 'AES-256-GCM', 'sha384', 4)
     """
-    if isinstance(suite, int):
-        if suite in _SUITES:
-            return _SUITES[suite]
-    else:
-        for candidate in _SUITES.values():
-            if suite in (candidate.name, candidate.openssl_name):
-                return candidate
+    entry = ciphersuites.explain(suite)
+    if _recomputable(entry):
+        return _by_code()[entry.code]
     shown = f"0x{suite:04X}" if isinstance(suite, int) else repr(suite)
     raise InputError(
         f"cipher suite {shown} is not one certkit's key schedule can recompute: "
         "use an AEAD suite (AES-GCM, AES-CCM or ChaCha20-Poly1305)"
     )
+
+
+@functools.cache
+def _by_code() -> dict[int, Suite]:
+    return {s.code: s for s in supported_suites()}
 
 
 # --- primitives -----------------------------------------------------------------------------
@@ -377,7 +387,7 @@ def decrypt_record(
 
     Args:
         record: The whole record (5-byte header and payload), or a recorded
-            [`Record`][certkit.tls.handshake.Record].
+            [`Record`][certkit.tls.wire.Record].
         suite: The negotiated suite (a [`Suite`][certkit.tls.keyschedule.Suite] or a name for
             [`find_suite`][certkit.tls.keyschedule.find_suite]).
         key: The sender's write key.
@@ -415,9 +425,7 @@ def decrypt_record(
             f"there are {max(len(data) - 5, 0)})"
         )
     header, payload = data[:5], data[5:]
-    kind = {20: "change_cipher_spec", 21: "alert", 22: "handshake", 23: "application_data"}.get(
-        header[0], f"type {header[0]}"
-    )
+    kind = CONTENT_TYPES.get(header[0], f"type {header[0]}")
     where = f"record seq {seq} ({kind}, {len(payload)} bytes)"
     explicit = s.explicit_nonce_length
     if len(payload) < explicit + s.tag_length + (1 if s.tls13 else 0):
@@ -607,48 +615,17 @@ class Proof:
         return "\n".join(lines)
 
 
-@dataclass(frozen=True)
-class _Hello:
-    random: bytes
-    cipher: int | None
-    extensions: dict[int, bytes]
-
-
-_HRR_RANDOM = hashlib.sha256(b"HelloRetryRequest").digest()
 _EMS = 0x0017
 _PRE_SHARED_KEY = 0x0029
 _POST_HANDSHAKE = {"new_session_ticket", "key_update"}
 _SIDES: tuple[Side, Side] = ("client", "server")
 
 
-def _parse_hello(message: Message) -> _Hello:
-    body = message.data[4:]
+def _parse_hello(message: Message) -> Hello:
     try:
-        pos = 2
-        random = body[pos : pos + 32]
-        pos += 32
-        pos += 1 + body[pos]  # session id
-        cipher: int | None = None
-        if message.name == "client_hello":
-            pos += 2 + int.from_bytes(body[pos : pos + 2], "big")  # cipher suites
-        else:
-            cipher = int.from_bytes(body[pos : pos + 2], "big")
-            pos += 2
-        pos += 1 + body[pos] if message.name == "client_hello" else 1  # compression
-        extensions: dict[int, bytes] = {}
-        if pos < len(body):
-            end = pos + 2 + int.from_bytes(body[pos : pos + 2], "big")
-            pos += 2
-            while pos + 4 <= end:
-                kind = int.from_bytes(body[pos : pos + 2], "big")
-                size = int.from_bytes(body[pos + 2 : pos + 4], "big")
-                extensions[kind] = body[pos + 4 : pos + 4 + size]
-                pos += 4 + size
-    except IndexError:
+        return parse_hello(message)
+    except WireError:
         raise InputError(f"the recorded {message.name} is truncated; record it again") from None
-    if len(random) != 32:
-        raise InputError(f"the recorded {message.name} is truncated; record it again")
-    return _Hello(random, cipher, extensions)
 
 
 def _keylog(lines: Sequence[str]) -> dict[str, list[tuple[bytes, bytes]]]:
@@ -684,15 +661,10 @@ def _secret(
 def _leaf_certificate(message: Message | None, *, tls13: bool) -> x509.Certificate | None:
     if message is None:
         return None
-    body = message.data[4:]
     try:
-        pos = 1 + body[0] if tls13 else 0
-        pos += 3  # certificate_list length
-        size = int.from_bytes(body[pos : pos + 3], "big")
-        if size == 0:
-            return None
-        return x509.load_der_x509_certificate(body[pos + 3 : pos + 3 + size])
-    except (IndexError, ValueError):
+        chain = certificate_list(message.body, tls13=tls13)
+        return x509.load_der_x509_certificate(chain[0]) if chain else None
+    except (WireError, ValueError):
         return None
 
 
@@ -774,15 +746,6 @@ class _Decrypted:
     # (the error), which held an unknown number of messages.
     messages: dict[str, list[bytes | str]] = field(default_factory=dict)
     app_records: list[_AppRecord] = field(default_factory=list)
-
-
-def _split_messages(buffer: bytes) -> tuple[list[bytes], bytes]:
-    out = []
-    while len(buffer) >= 4 and len(buffer) >= 4 + int.from_bytes(buffer[1:4], "big"):
-        size = 4 + int.from_bytes(buffer[1:4], "big")
-        out.append(buffer[:size])
-        buffer = buffer[size:]
-    return out, buffer
 
 
 def _rfc_records(suite: Suite) -> str:
@@ -874,7 +837,7 @@ def _decrypt_direction(
                 continue
         switch = update = False
         if content == 22:
-            messages, buffer = _split_messages(buffer + plain)
+            messages, buffer = split_handshake(buffer + plain)
             for message in messages:
                 out.messages.setdefault(stage, []).append(message)
                 if tls13 and stage == "handshake" and message[0] == 20:
@@ -931,7 +894,7 @@ def _align(
 
 
 def _effective(
-    messages: list[Message],
+    messages: Sequence[Message],
     decrypted: dict[Side, _Decrypted],
     proof: Proof,
     key_names: dict[tuple[Side, str], str],
@@ -1102,8 +1065,7 @@ def prove(recording: Recording, keylog: Sequence[str] | None = None) -> Proof:
         raise InputError("the recording has no ClientHello or ServerHello: record it again")
     client = _parse_hello(client_hellos[-1])
     server = _parse_hello(server_hellos[-1])
-    assert server.cipher is not None
-    suite = find_suite(server.cipher)
+    suite = find_suite(server.cipher_suites[0])
     tls13 = recording.version == "TLSv1.3"
     if suite.tls13 != tls13:
         raise InputError(
@@ -1161,8 +1123,8 @@ def _signature_check(
 def _prove12(
     recording: Recording,
     proof: Proof,
-    client: _Hello,
-    server: _Hello,
+    client: Hello,
+    server: Hello,
     table: dict[str, list[tuple[bytes, bytes]]],
 ) -> None:
     suite = proof.suite
@@ -1176,7 +1138,7 @@ def _prove12(
             "the key log line is for another connection",
         )
     )
-    ems = _EMS in client.extensions and _EMS in server.extensions
+    ems = client.extension(_EMS) is not None and server.extension(_EMS) is not None
     proof.extended_master_secret = ems
     k, n = suite.key_length, suite.iv_length
     block = tls12_prf(
@@ -1251,7 +1213,7 @@ def _prove12(
         if index in compared:
             proof.checks.append(compared[index])
         body = message.data[4:]
-        if message.name == "server_key_exchange" and suite.key_exchange in ("ECDHE", "DHE"):
+        if message.name == "server_key_exchange" and suite.signs_key_exchange:
             try:
                 if suite.key_exchange == "ECDHE":
                     size = 4 + body[3]
@@ -1314,8 +1276,8 @@ _TLS13_SECRETS = (
 def _prove13(
     recording: Recording,
     proof: Proof,
-    client: _Hello,
-    server: _Hello,
+    client: Hello,
+    server: Hello,
     table: dict[str, list[tuple[bytes, bytes]]],
 ) -> None:
     suite = proof.suite
@@ -1359,17 +1321,13 @@ def _prove13(
         'iv = HKDF-Expand-Label(secret, "iv", "", 12) (RFC 8446 §7.3)'
     )
     handshake = [m for m in recording.messages if m.name != "change_cipher_spec"]
-    hrr = (
-        len(handshake) > 1
-        and handshake[1].name == "server_hello"
-        and handshake[1].data[6:38] == _HRR_RANDOM
-    )
+    hrr = len(handshake) > 1 and handshake[1].is_hello_retry_request
     if hrr:
         notes.append(
             "HelloRetryRequest: the first ClientHello enters the transcript as message_hash "
             "(RFC 8446 §4.4.1)"
         )
-    if _PRE_SHARED_KEY in server.extensions:
+    if server.extension(_PRE_SHARED_KEY) is not None:
         notes.append(
             "resumed with a PSK: no Certificate; the PSK binder needs the earlier session's "
             "secrets, not in this key log (RFC 8446 §4.2.11)"

@@ -3,7 +3,7 @@
 [`Server`][certkit.tls.serve.Server] listens on the loopback address with a lab PKI and the
 [`Options`][certkit.tls.handshake.Options] of a lab handshake (version cap, cipher, client
 authentication), answers each HTTP/1.1 request with ``200 OK``, and keeps a
-[`Recording`][certkit.tls.handshake.Recording] of every connection as the server saw it: the wire
+[`Recording`][certkit.tls.recording.Recording] of every connection as the server saw it: the wire
 records, the handshake messages (from OpenSSL's message callback on the server context), alerts,
 version, cipher, group, chains and key log. Real clients (``curl``, ``openssl s_client``, Java)
 can then be compared with what certkit recorded. [`connect`][certkit.tls.serve.connect] is the
@@ -49,18 +49,9 @@ from typing import Any, TypeVar
 
 from certkit.certificates.pki import LabPKI
 from certkit.errors import InputError
-from certkit.tls.handshake import (
-    Options,
-    Recording,
-    Side,
-    _alerts_from_wire,
-    _fill_from_messages,
-    _messages_from_wire,
-    _MessageTap,
-    _Wire,
-    contexts,
-    lab_pki,
-)
+from certkit.tls.handshake import Options, contexts, lab_pki
+from certkit.tls.recording import Capture, KeyLog, MessageTap, Recording
+from certkit.tls.wire import Side, other_side
 
 __all__ = ["HOST", "STORE_PASSWORD", "Server", "connect"]
 
@@ -93,28 +84,13 @@ public class Fetch {
 """``Fetch.java``: a one-file Java client (run with ``java Fetch.java URL``, Java 11 or later)."""
 
 
-class _ServerTap(_MessageTap):
-    """certkit.tls.handshake's message tap, installed on a server context.
-
-    On a server context OpenSSL's ``write`` direction is what the server sends; the tap was
-    written for a client context, where ``write`` is what the client sends. Swapping the
-    direction is all it takes.
-    """
-
-    def _callback(
-        self, conn: Any, direction: str, version: Any, content_type: Any, msg_type: Any, data: bytes
-    ) -> None:
-        swapped = "read" if direction == "write" else "write"
-        super()._callback(conn, swapped, version, content_type, msg_type, data)
-
-
 class Server:
     """A TLS server on 127.0.0.1 with a lab PKI, in a background thread.
 
     Use it as a context manager, or call [`start`][certkit.tls.serve.Server.start] and
     [`stop`][certkit.tls.serve.Server.stop]. Each connection gets a TLS handshake, one HTTP/1.1
     exchange (any request gets ``200 OK`` with a line naming the version and cipher), a
-    ``close_notify``, and a server-side [`Recording`][certkit.tls.handshake.Recording] in
+    ``close_notify``, and a server-side [`Recording`][certkit.tls.recording.Recording] in
     ``recordings``.
 
     Args:
@@ -169,9 +145,9 @@ class Server:
         self._handlers: list[threading.Thread] = []
         self._stopping = threading.Event()
         self._changed = threading.Condition()
-        self._taps: dict[ssl.SSLObject, _ServerTap] = {}
+        self._taps: dict[ssl.SSLObject, MessageTap] = {}
         self._taps_lock = threading.Lock()
-        self._keylog: Path | None = None
+        self._keylog: KeyLog | None = None
         self._private: Path | None = None
         self._accepted = 0
         self._port = 0
@@ -192,9 +168,10 @@ class Server:
             raise InputError("the server is already running; stop it before starting it again")
         _, context = contexts(self.pki, self.options)
         self._private = Path(tempfile.mkdtemp(prefix="certkit-serve-"))
-        self._keylog = self._private / "keys.log"
-        context.keylog_filename = str(self._keylog)
-        context._msg_callback = self._dispatch  # type: ignore[attr-defined]
+        self._keylog = KeyLog()
+        context.keylog_filename = self._keylog.path
+        if MessageTap.available(context):
+            MessageTap.attach(context, self._dispatch)
         self._context = context
         listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         try:
@@ -395,6 +372,9 @@ class Server:
             self.files[name] = path
 
     def _cleanup(self) -> None:
+        if self._keylog is not None:
+            self._keylog.close()
+            self._keylog = None
         if self._private is not None:
             shutil.rmtree(self._private, ignore_errors=True)
             self._private = None
@@ -405,7 +385,7 @@ class Server:
         with self._taps_lock:
             tap = self._taps.get(conn)
         if tap is not None:
-            tap._callback(conn, direction, version, content_type, msg_type, data)
+            tap.callback(conn, direction, version, content_type, msg_type, data)
 
     def _accept_loop(self) -> None:
         listener = self._listener
@@ -436,27 +416,32 @@ class Server:
             self._changed.notify_all()
 
     def _serve(self, sock: socket.socket) -> Recording:
-        assert self._context is not None
+        assert self._context is not None and self._keylog is not None
         sock.settimeout(self._io_timeout)
-        recording = Recording()
-        pump = _SocketPump(sock, "server", recording, deadline=3 * self._io_timeout)
+        tap = MessageTap("server") if MessageTap.available(self._context) else None
+        capture = Capture(tap)
+        pump = _SocketPump(sock, "server", capture, deadline=3 * self._io_timeout)
         obj = self._context.wrap_bio(pump.incoming, pump.outgoing, server_side=True)
-        tap = _ServerTap()
-        with self._taps_lock:
-            self._taps[obj] = tap
+        if tap is not None:
+            with self._taps_lock:
+                self._taps[obj] = tap
+        offset = self._keylog.size()
         start = time.perf_counter()
+        outcome: dict[str, Any] = {}
         shook = False
         error: BaseException | None = None
         try:
             pump.call(obj.do_handshake)
             shook = True
-            recording.timings["handshake"] = time.perf_counter() - start
+            capture.timings["handshake"] = time.perf_counter() - start
             # Read these now: after the close, Python reports no version.
-            recording.version = obj.version()
             cipher = obj.cipher()
-            recording.cipher = cipher[0] if cipher else None
-            recording.resumed = obj.session_reused
-            recording.alpn = obj.selected_alpn_protocol()
+            outcome.update(
+                version=obj.version(),
+                cipher=cipher[0] if cipher else None,
+                resumed=obj.session_reused,
+                alpn=obj.selected_alpn_protocol(),
+            )
             request = b""
             while b"\r\n\r\n" not in request and len(request) < 65536:
                 chunk = pump.call(lambda: obj.read(16384))
@@ -473,18 +458,17 @@ class Server:
         finally:
             with self._taps_lock:
                 self._taps.pop(obj, None)
-        recording.timings["total"] = time.perf_counter() - start
-        tap.flush("client", "")
-        tap.flush("server", "")
-        recording.messages = tap.messages
-        recording.alerts = tap.alerts
-        recording.server_error = f"{type(error).__name__}: {error}" if error else None
-        recording.server_reason = getattr(error, "reason", None)
-        recording.server_completed = shook
-        recording.ok = shook and error is None
-        _fill_from_messages(recording)
-        recording.keylog = self._keylog_lines(recording)
-        return recording
+        capture.timings["total"] = time.perf_counter() - start
+        client_random = capture.client_random()
+        keylog = self._keylog.lines_since(offset, client_random) if client_random else ()
+        return capture.finish(
+            keylog=keylog,
+            server_error=f"{type(error).__name__}: {error}" if error else None,
+            server_reason=getattr(error, "reason", None),
+            server_completed=shook,
+            ok=shook and error is None,
+            **outcome,
+        )
 
     def _close(
         self, obj: ssl.SSLObject, call: Callable[[Callable[[], Any]], Any], sock: Any
@@ -496,21 +480,6 @@ class Server:
         sock.settimeout(min(self._io_timeout, 1.0))
         with contextlib.suppress(ssl.SSLError, OSError):
             call(obj.unwrap)
-
-    def _keylog_lines(self, recording: Recording) -> list[str]:
-        hello = next((m for m in recording.messages if m.name == "client_hello"), None)
-        if hello is None or self._keylog is None or len(hello.data) < 38:
-            return []
-        client_random = hello.data[6:38].hex()
-        try:
-            text = self._keylog.read_text(encoding="ascii")
-        except OSError:
-            return []
-        return [
-            line
-            for line in text.splitlines()
-            if len(line.split()) == 3 and line.split()[1].lower() == client_random
-        ]
 
 
 def connect(
@@ -543,11 +512,9 @@ def connect(
     Raises:
         InputError: If nothing listens on the port.
     """
-    recording = Recording()
-    tap = _MessageTap()
-    restore = tap.install(context) if _MessageTap.available(context) else None
-    if restore is None:
-        recording.source = "wire"
+    tap = MessageTap("client") if MessageTap.available(context) else None
+    capture = Capture(tap)
+    restore = tap.install(context) if tap is not None else None
     try:
         sock = socket.create_connection((HOST, port), timeout=io_timeout)
     except OSError as exc:
@@ -557,18 +524,18 @@ def connect(
             f"cannot connect to {HOST}:{port} ({exc}); is the server running?"
         ) from None
     error: BaseException | None = None
+    outcome: dict[str, Any] = {}
     start = time.perf_counter()
     try:
-        pump = _SocketPump(sock, "client", recording, deadline=3 * io_timeout)
+        pump = _SocketPump(sock, "client", capture, deadline=3 * io_timeout)
         obj = context.wrap_bio(pump.incoming, pump.outgoing, server_hostname=server_hostname)
         request = f"GET / HTTP/1.1\r\nHost: {server_hostname}\r\nConnection: close\r\n\r\n"
         try:
             pump.call(obj.do_handshake)
-            recording.client_completed = True
-            recording.timings["handshake"] = time.perf_counter() - start
-            recording.version = obj.version()
+            outcome["client_completed"] = True
+            capture.timings["handshake"] = time.perf_counter() - start
             cipher = obj.cipher()
-            recording.cipher = cipher[0] if cipher else None
+            outcome.update(version=obj.version(), cipher=cipher[0] if cipher else None)
             pump.call(lambda: obj.write(request.encode("ascii")))
             with contextlib.suppress(ssl.SSLZeroReturnError):
                 while pump.call(lambda: obj.read(16384)):
@@ -585,20 +552,13 @@ def connect(
         sock.close()
         if restore is not None:
             restore()
-    recording.timings["total"] = time.perf_counter() - start
-    tap.flush("client", "")
-    tap.flush("server", "")
-    if recording.source == "callback":
-        recording.messages = tap.messages
-        recording.alerts = tap.alerts
-    else:
-        recording.messages = _messages_from_wire(recording.records)
-        recording.alerts = _alerts_from_wire(recording.records)
-    recording.client_error = f"{type(error).__name__}: {error}" if error else None
-    recording.client_reason = getattr(error, "reason", None)
-    recording.ok = recording.client_completed and error is None
-    _fill_from_messages(recording)
-    return recording
+    capture.timings["total"] = time.perf_counter() - start
+    return capture.finish(
+        client_error=f"{type(error).__name__}: {error}" if error else None,
+        client_reason=getattr(error, "reason", None),
+        ok=bool(outcome.get("client_completed")) and error is None,
+        **outcome,
+    )
 
 
 class _SocketPump:
@@ -607,21 +567,18 @@ class _SocketPump:
     ``me`` is the side this end plays: what it sends is recorded as that side's records.
     """
 
-    def __init__(
-        self, sock: socket.socket, me: Side, recording: Recording, *, deadline: float
-    ) -> None:
+    def __init__(self, sock: socket.socket, me: Side, capture: Capture, *, deadline: float) -> None:
         self.sock = sock
         self.incoming, self.outgoing = ssl.MemoryBIO(), ssl.MemoryBIO()
-        peer: Side = "client" if me == "server" else "server"
-        self._mine, self._theirs = _Wire(me), _Wire(peer)
-        self._recording = recording
+        self._me, self._peer = me, other_side(me)
+        self._capture = capture
         self._deadline = time.monotonic() + deadline
 
     def flush(self) -> None:
         """Send what the TLS object has written."""
         data = self.outgoing.read()
         if data:
-            self._recording.records.extend(self._mine.feed(data))
+            self._capture.sent(self._me, data)
             self.sock.sendall(data)
 
     def receive(self) -> None:
@@ -634,7 +591,7 @@ class _SocketPump:
                 raise ConnectionResetError("the peer closed the connection")
             self.incoming.write_eof()
             return
-        self._recording.records.extend(self._theirs.feed(data))
+        self._capture.sent(self._peer, data)
         self.incoming.write(data)
 
     def call(self, step: Callable[[], _T]) -> _T:

@@ -4,21 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import ipaddress
-from typing import Literal
+from collections.abc import Sequence
 
 from cryptography import x509
 
-from certkit.tls.handshake import (
-    Alert,
-    Message,
-    Recording,
-    certificates_in,
-    negotiated_version,
-)
+from certkit.tls.recording import Recording
+from certkit.tls.wire import Alert, Message
 
 __all__ = ["CURL_ALERT_NAMES", "CURL_MESSAGE_NAMES", "curl_trace"]
-
-Side = Literal["client", "server"]
 
 CURL_MESSAGE_NAMES = {
     0: "Hello request",
@@ -134,7 +127,7 @@ def curl_trace(recording: Recording, *, host: str = "localhost", details: bool =
     """
     lines: list[str] = []
     done_at = _client_done_index(recording.messages)
-    version = negotiated_version(recording)
+    version = recording.negotiated_version
     # Python reports no version once a TLS 1.3 connection has failed after the handshake (the
     # server rejected the client certificate): the ServerHello still says what was agreed.
     connected = version is not None and recording.cipher is not None
@@ -176,7 +169,7 @@ def _curl_alert_line(alert: Alert, label: str) -> str:
     return f"* {label} ({direction}), TLS alert, {name} ({level * 256 + alert.code}):"
 
 
-def _client_done_index(messages: list[Message]) -> int | None:
+def _client_done_index(messages: Sequence[Message]) -> int | None:
     finished = [i for i, m in enumerate(messages) if m.name == "finished"]
     return finished[1] if len(finished) >= 2 else None
 
@@ -191,19 +184,10 @@ def _curl_connected(
         lines.append(f"* ALPN: server accepted {recording.alpn}")
     else:
         lines.append("* ALPN: server did not agree on a protocol. Uses default.")
-    chain = recording.server_chain or _server_chain(recording, version)
+    chain = recording.server_chain
     if chain:
         lines.extend(_curl_certificate(chain[0], host))
     return lines
-
-
-def _server_chain(recording: Recording, version: str | None) -> list[x509.Certificate]:
-    # A TLS 1.3 connection that failed after the handshake has no version in the recording,
-    # and so no parsed chain: parse the server's Certificate message with the right layout.
-    for message in recording.messages:
-        if message.name == "certificate" and message.sender == "server":
-            return certificates_in(message.data[4:], tls13=version == "TLSv1.3")
-    return []
 
 
 def _curl_certificate(certificate: x509.Certificate, host: str) -> list[str]:

@@ -2,22 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Literal
-
 from certkit.errors import InputError
-from certkit.tls.handshake import (
-    MESSAGE_TITLES,
-    Message,
-    Recording,
-    hello_extensions,
-    is_hello_retry_request,
-    key_exchange,
-    negotiated_version,
-)
+from certkit.tls.recording import Recording
+from certkit.tls.wire import Message, Side, WireError, parse_hello
 
 __all__ = ["jsse_summary"]
-
-Side = Literal["client", "server"]
 
 
 def jsse_summary(recording: Recording, side: Side = "server") -> str:
@@ -70,9 +59,9 @@ def jsse_summary(recording: Recording, side: Side = "server") -> str:
     """
     if side not in ("client", "server"):
         raise InputError(f"side {side!r}: use client or server")
-    negotiated = negotiated_version(recording)
+    negotiated = recording.negotiated_version
     tls13 = negotiated == "TLSv1.3"
-    kx = key_exchange(recording.cipher)
+    kx = recording.key_exchange
     lines: list[str] = []
     for message in recording.messages:
         produced = message.sender == side
@@ -80,7 +69,7 @@ def jsse_summary(recording: Recording, side: Side = "server") -> str:
         if line is not None:
             lines.append(line)
         if message.name == "client_hello" and side == "server" and not produced:
-            if 0x002B in hello_extensions(message):
+            if _offers_supported_versions(message):
                 lines.append("Consumed extension: supported_versions")
             if negotiated:
                 lines.append(f"Negotiated protocol version: {negotiated}")
@@ -88,7 +77,7 @@ def jsse_summary(recording: Recording, side: Side = "server") -> str:
             message.name == "server_hello"
             and side == "client"
             and not produced
-            and not is_hello_retry_request(message)
+            and not message.is_hello_retry_request
         ):
             if tls13:
                 lines.append("Consumed extension: supported_versions")
@@ -110,7 +99,7 @@ def _jsse_line(message: Message, produced: bool, *, tls13: bool, kx: str | None)
         if produced and tls13:
             return None
         return f"{verb} ChangeCipherSpec message"
-    if name == "server_hello" and is_hello_retry_request(message):
+    if message.is_hello_retry_request:
         return f"{verb} HelloRetryRequest handshake message"
     if name == "certificate":
         if produced and tls13:
@@ -138,5 +127,12 @@ def _jsse_line(message: Message, produced: bool, *, tls13: bool, kx: str | None)
         return "Consuming NewSessionTicket message" if tls13 else "Consuming NewSessionTicket"
     if name == "key_update":
         return f"{verb} KeyUpdate post-handshake message"
-    title = MESSAGE_TITLES.get(name, name)
+    title = message.title
     return f"{verb} {title} handshake message"
+
+
+def _offers_supported_versions(hello: Message) -> bool:
+    try:
+        return parse_hello(hello).extension(0x002B) is not None
+    except WireError:
+        return False

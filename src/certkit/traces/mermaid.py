@@ -2,19 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Literal
-
-from certkit.tls.handshake import (
-    MESSAGE_TITLES,
-    Recording,
-    is_hello_retry_request,
-    negotiated_version,
-    shown_encrypted,
-)
+from certkit.tls.recording import Recording
 
 __all__ = ["mermaid"]
-
-Side = Literal["client", "server"]
 
 
 def mermaid(recording: Recording) -> str:
@@ -47,18 +37,16 @@ def mermaid(recording: Recording) -> str:
             Server->>Client: ChangeCipherSpec (compatibility, ignored)
             Note over Server: the server encrypts from here
     """
-    tls13 = negotiated_version(recording) == "TLSv1.3"
+    tls13 = recording.negotiated_version == "TLSv1.3"
     lines = ["sequenceDiagram", "    participant Client", "    participant Server"]
     encrypting: set[str] = set()
     finished: set[str] = set()
     for message in recording.messages:
         source, target = _participants(message.sender)
-        label = MESSAGE_TITLES.get(message.name, message.name)
-        if is_hello_retry_request(message):
-            label = "HelloRetryRequest"
+        label = message.title
         if message.name == "change_cipher_spec":
             label = "ChangeCipherSpec (compatibility, ignored)" if tls13 else "[ChangeCipherSpec]"
-        elif shown_encrypted(message, tls13=tls13):
+        elif message.encrypted:
             if message.sender not in encrypting:
                 encrypting.add(message.sender)
                 lines.append(f"    Note over {source}: the {message.sender} encrypts from here")

@@ -5,23 +5,13 @@ from __future__ import annotations
 import textwrap
 from dataclasses import dataclass
 from functools import cache
-from typing import Any, Literal
+from typing import Any
 
 from certkit.datafiles import read_json
-from certkit.tls.handshake import (
-    MESSAGE_TITLES,
-    Alert,
-    Message,
-    Recording,
-    is_hello_retry_request,
-    key_exchange,
-    negotiated_version,
-    shown_encrypted,
-)
+from certkit.tls.recording import Recording
+from certkit.tls.wire import Alert, Message, Side, WireError, certificate_list
 
 __all__ = ["Correction", "Step", "deck", "steps", "steps_text"]
-
-Side = Literal["client", "server"]
 
 
 @dataclass(frozen=True)
@@ -151,15 +141,15 @@ def steps(recording: Recording) -> list[Step]:
         >>> step.rfc[0]
         'RFC 5246 §7.4.3'
     """
-    tls13 = negotiated_version(recording) == "TLSv1.3"
+    tls13 = recording.negotiated_version == "TLSv1.3"
     version = "1.3" if tls13 else "1.2"
-    kx = key_exchange(recording.cipher)
+    kx = recording.key_exchange
     notes = _data()["notes"]
     found: list[Step] = []
     for message in recording.messages:
-        name = "hello_retry_request" if is_hello_retry_request(message) else message.name
+        name = "hello_retry_request" if message.is_hello_retry_request else message.name
         entry = _entry(name, message.sender, version, kx)
-        title = MESSAGE_TITLES.get(name, name)
+        title = message.title
         statement, rfc, corrections = "", tuple[str, ...](), tuple[Correction, ...]()
         if entry is not None:
             statement = entry["statement"]
@@ -167,7 +157,11 @@ def steps(recording: Recording) -> list[Step]:
             title = entry["title"]
         if name == "server_hello" and recording.resumed:
             statement = f"{statement} {notes['resumed']}".strip()
-        if name == "certificate" and message.sender == "client" and _empty_certificate(message):
+        if (
+            name == "certificate"
+            and message.sender == "client"
+            and _empty_certificate(message, tls13=tls13)
+        ):
             statement = f"{notes['empty_certificate']} {statement}".strip()
         found.append(
             Step(
@@ -175,7 +169,7 @@ def steps(recording: Recording) -> list[Step]:
                 message.sender,
                 name,
                 title,
-                shown_encrypted(message, tls13=tls13),
+                message.encrypted,
                 statement,
                 rfc,
                 corrections,
@@ -202,11 +196,11 @@ def steps(recording: Recording) -> list[Step]:
     return found
 
 
-def _empty_certificate(message: Message) -> bool:
-    body = message.data[4:]
-    if len(body) == 3:  # TLS 1.2: an empty certificate_list
-        return body == b"\x00\x00\x00"
-    return len(body) >= 4 and len(body) == 1 + body[0] + 3 and body[-3:] == b"\x00\x00\x00"
+def _empty_certificate(message: Message, *, tls13: bool) -> bool:
+    try:
+        return not certificate_list(message.body, tls13=tls13)
+    except WireError:
+        return False
 
 
 def steps_text(recording: Recording, *, width: int = 100) -> str:

@@ -12,7 +12,8 @@ import sys
 
 from certkit.certificates.keys import KEY_TYPES
 from certkit.errors import InputError
-from certkit.tls.handshake import Options, Recording, contexts, lab_pki, run
+from certkit.tls.handshake import Options, contexts, lab_pki, run
+from certkit.tls.recording import Recording
 from certkit.traces.curl import curl_trace
 from certkit.traces.jsse import jsse_summary
 from certkit.traces.mermaid import mermaid

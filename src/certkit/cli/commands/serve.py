@@ -14,7 +14,8 @@ from pathlib import Path
 
 from certkit.cli.commands.handshake import add_handshake_options, options_from
 from certkit.errors import InputError
-from certkit.tls.handshake import Recording, lab_pki
+from certkit.tls.handshake import lab_pki
+from certkit.tls.recording import Recording
 from certkit.tls.serve import Server
 from certkit.traces.curl import curl_trace
 from certkit.traces.jsse import jsse_summary

@@ -1,0 +1,506 @@
+"""A handshake's recording: what crossed the wire and what each side saw, built in one place.
+
+A connection is recorded by a [`Capture`][certkit.tls.recording.Capture]: it keeps the bytes
+each side sent (split into records once, at the end), the events of OpenSSL's message callback
+(through the [`MessageTap`][certkit.tls.recording.MessageTap]) and the key log, and
+[`finish`][certkit.tls.recording.Capture.finish] turns them into a
+[`Recording`][certkit.tls.recording.Recording], which is immutable. The in-memory handshakes of
+[`run`][certkit.tls.handshake.run], the server of [`Server`][certkit.tls.serve.Server] and the
+client of [`connect`][certkit.tls.serve.connect] all record this way.
+
+The message callback is ``SSLContext._msg_callback``, a private CPython attribute, used only by
+``MessageTap``. When it is missing, certkit falls back to the handshake messages it can read from
+the plaintext records on the wire (encrypted ones are then counted as records only), and says
+so in the recording's ``source``.
+"""
+
+from __future__ import annotations
+
+import _ssl  # the C module under ssl: see MessageTap
+import atexit
+import contextlib
+import functools
+import os
+import ssl
+import tempfile
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes
+
+from certkit.errors import InputError
+from certkit.tls.ciphersuites import explain
+from certkit.tls.wire import (
+    ALERTS,
+    HANDSHAKE_TYPES,
+    VERSIONS,
+    Alert,
+    Message,
+    Record,
+    RecordSplitter,
+    Side,
+    WireError,
+    alerts_from_records,
+    certificate_list,
+    key_share_group,
+    messages_from_records,
+    parse_hello,
+    server_key_exchange_group,
+)
+
+__all__ = ["Capture", "KeyLog", "MessageTap", "Recording"]
+
+
+@dataclass(frozen=True)
+class Recording:
+    """Everything one handshake did, as seen on the wire and by the peers.
+
+    Built by [`Capture.finish`][certkit.tls.recording.Capture.finish]; immutable. The chains and
+    the group are read from the recorded messages when first asked for.
+
+    Attributes:
+        ok: Both sides completed the handshake and the application-data round trip (when
+            requested) without error.
+        version: The negotiated version (``TLSv1.2``/``TLSv1.3``), or ``None``.
+        cipher: The negotiated cipher suite in OpenSSL's spelling, or ``None``.
+        records: Every record, both directions, in wire order.
+        messages: Every handshake message and ChangeCipherSpec, in order.
+        alerts: Alerts sent by either side.
+        client_error: The client's exception text, if any.
+        server_error: The server's exception text, if any.
+        client_reason: OpenSSL's reason code for the client's error (e.g.
+            ``CERTIFICATE_VERIFY_FAILED``), stable across Python versions, unlike the text.
+        server_reason: The same for the server.
+        client_completed: Whether the client's ``do_handshake`` returned: it believed the
+            handshake was over (in TLS 1.3 even when the server then rejects its certificate).
+        server_completed: The same for the server.
+        keylog: The NSS key log lines (``CLIENT_RANDOM ...`` for TLS 1.2, traffic secrets for
+            1.3).
+        timings: Seconds for the handshake and the whole run.
+        resumed: Whether this connection resumed an earlier session.
+        alpn: The protocol agreed by ALPN, if any.
+        source: ``callback`` (messages from OpenSSL's message callback) or ``wire`` (the
+            fallback: only the plaintext messages visible on the wire).
+    """
+
+    ok: bool = False
+    version: str | None = None
+    cipher: str | None = None
+    records: tuple[Record, ...] = ()
+    messages: tuple[Message, ...] = ()
+    alerts: tuple[Alert, ...] = ()
+    client_error: str | None = None
+    server_error: str | None = None
+    client_reason: str | None = None
+    server_reason: str | None = None
+    client_completed: bool = False
+    server_completed: bool = False
+    keylog: tuple[str, ...] = ()
+    timings: Mapping[str, float] = field(default_factory=lambda: MappingProxyType({}))
+    resumed: bool = False
+    alpn: str | None = None
+    source: str = "callback"
+
+    def __post_init__(self) -> None:
+        for name in ("records", "messages", "alerts", "keylog"):
+            value = getattr(self, name)
+            if not isinstance(value, tuple):
+                object.__setattr__(self, name, tuple(value))
+        if not isinstance(self.timings, MappingProxyType):
+            object.__setattr__(self, "timings", MappingProxyType(dict(self.timings)))
+
+    @functools.cached_property
+    def negotiated_version(self) -> str | None:
+        """The negotiated version; for a failed handshake, what the ServerHello chose.
+
+        Python reports no version once a TLS 1.3 connection has failed after the handshake
+        (the server rejected the client certificate): the ServerHello still says what was
+        agreed.
+        """
+        if self.version:
+            return self.version
+        for message in self.messages:
+            if message.name == "server_hello" and not message.is_hello_retry_request:
+                try:
+                    hello = parse_hello(message)
+                except WireError:
+                    return None
+                return "TLSv1.3" if hello.extension(0x002B) is not None else "TLSv1.2"
+        return None
+
+    @functools.cached_property
+    def key_exchange(self) -> str | None:
+        """The TLS 1.2 key exchange of the cipher: ``ecdhe``, ``dhe`` or ``rsa``.
+
+        ``None`` for TLS 1.3, whose suites do not name it, and when no cipher was agreed.
+        """
+        if not self.cipher:
+            return None
+        try:
+            exchange = explain(self.cipher).key_exchange
+        except InputError:
+            return None
+        if exchange is None:
+            return None
+        if exchange.startswith("ECDH"):
+            return "ecdhe"
+        if exchange.startswith("DH"):
+            return "dhe"
+        return "rsa"
+
+    @functools.cached_property
+    def group(self) -> str | None:
+        """The key exchange group: ServerHello key_share in TLS 1.3, ServerKeyExchange in 1.2."""
+        for message in self.messages:
+            try:
+                if message.name == "server_hello" and not message.is_hello_retry_request:
+                    group = key_share_group(message)
+                    if group is not None:
+                        return group
+                elif message.name == "server_key_exchange":
+                    return server_key_exchange_group(message.body)
+            except WireError:
+                continue
+        return None
+
+    @functools.cached_property
+    def server_chain(self) -> tuple[x509.Certificate, ...]:
+        """The certificates the server sent, in order (empty if none was recorded)."""
+        return self._chain("server")
+
+    @functools.cached_property
+    def client_chain(self) -> tuple[x509.Certificate, ...]:
+        """The certificates the client sent (empty when it sent none)."""
+        return self._chain("client")
+
+    def _chain(self, sender: Side) -> tuple[x509.Certificate, ...]:
+        tls13 = self.negotiated_version == "TLSv1.3"
+        for message in self.messages:
+            if message.name == "certificate" and message.sender == sender:
+                try:
+                    return tuple(
+                        x509.load_der_x509_certificate(der)
+                        for der in certificate_list(message.body, tls13=tls13)
+                    )
+                except (WireError, ValueError):
+                    return ()
+        return ()
+
+    def to_text(self) -> str:
+        """One line per message (number, direction, name, length, encrypted), then the outcome."""
+        lines = []
+        for m in self.messages:
+            arrow = "C -> S" if m.sender == "client" else "S -> C"
+            enc = "  (encrypted)" if m.encrypted else ""
+            lines.append(f"{m.number:2} {arrow}  {m.name:22} {m.length:5} bytes{enc}")
+        outcome = f"{self.version} {self.cipher}" if self.ok else "FAILED"
+        return "\n".join([*lines, outcome])
+
+    def to_dict(self) -> dict[str, Any]:
+        """The recording as JSON-ready data: records and messages with their bytes in hex."""
+        return {
+            "ok": self.ok,
+            "version": self.version,
+            "cipher": self.cipher,
+            "group": self.group,
+            "resumed": self.resumed,
+            "alpn": self.alpn,
+            "source": self.source,
+            "client_error": self.client_error,
+            "server_error": self.server_error,
+            "messages": [
+                {
+                    "number": m.number,
+                    "sender": m.sender,
+                    "type": m.type,
+                    "name": m.name,
+                    "length": m.length,
+                    "encrypted": m.encrypted,
+                    "label_version": m.label_version,
+                    "data": m.data.hex(),
+                }
+                for m in self.messages
+            ],
+            "records": [
+                {
+                    "sender": r.sender,
+                    "content_type": r.content_type,
+                    "name": r.name,
+                    "version": r.version,
+                    "length": r.length,
+                    "data": r.data.hex(),
+                }
+                for r in self.records
+            ],
+            "alerts": [
+                {"sender": a.sender, "level": a.level, "description": a.description, "code": a.code}
+                for a in self.alerts
+            ],
+            "server_chain": [_certificate_dict(c) for c in self.server_chain],
+            "client_chain": [_certificate_dict(c) for c in self.client_chain],
+            "keylog": list(self.keylog),
+        }
+
+
+def _certificate_dict(certificate: x509.Certificate) -> dict[str, str]:
+    return {
+        "subject": certificate.subject.rfc4514_string(),
+        "issuer": certificate.issuer.rfc4514_string(),
+        "not_after": certificate.not_valid_after_utc.isoformat(),
+        "sha256": certificate.fingerprint(hashes.SHA256()).hex(":").upper(),
+    }
+
+
+class MessageTap:
+    """The one place that uses CPython's private ``SSLContext._msg_callback``.
+
+    OpenSSL calls it with each record header (pseudo content type 256), the inner content type
+    of decrypted TLS 1.3 records (257), and each message in plaintext, in both directions:
+    ``write`` is what the context's own side sends, ``read`` what it received. During the
+    connection the tap only keeps the events; [`result`][certkit.tls.recording.MessageTap.result]
+    turns them into messages and alerts afterwards, in one pass.
+
+    Args:
+        side: The side whose context the tap is installed on (``client`` for an in-memory
+            handshake, which sees both directions; ``server`` for a server).
+    """
+
+    HEADER = 256
+    INNER_CONTENT_TYPE = 257
+
+    def __init__(self, side: Side = "client") -> None:
+        self.side: Side = side
+        self.events: list[tuple[str, int, int, bytes]] = []
+
+    @staticmethod
+    def _descriptor() -> Any:
+        # The C-level attribute under ssl.SSLContext._msg_callback: setting it directly skips
+        # the Python wrapper that turns every argument into an enum (a third of the cost).
+        return getattr(_ssl._SSLContext, "__dict__", {}).get("_msg_callback")
+
+    @staticmethod
+    def available(context: ssl.SSLContext) -> bool:
+        """Whether this Python has the message callback certkit relies on."""
+        # Not hasattr(context, "_msg_callback"): ssl.py's getter fails once a callback is
+        # set below it, as attach() does.
+        return MessageTap._descriptor() is not None and isinstance(context, _ssl._SSLContext)
+
+    @staticmethod
+    def attach(context: ssl.SSLContext, callback: Callable[..., None] | None) -> Callable[[], None]:
+        """Set a context's message callback; return the function that restores the previous one.
+
+        Args:
+            context: The context.
+            callback: Called as ``callback(conn, direction, version, content_type, msg_type,
+                data)`` for every event of every connection of the context.
+        """
+        descriptor = MessageTap._descriptor()
+        previous = descriptor.__get__(context)
+        descriptor.__set__(context, callback)
+
+        def restore() -> None:
+            descriptor.__set__(context, previous)
+
+        return restore
+
+    def install(self, context: ssl.SSLContext) -> Callable[[], None]:
+        """Record every event of ``context``; return the function that uninstalls the tap."""
+        return self.attach(context, self.callback)
+
+    def callback(
+        self, conn: Any, direction: str, version: int, content_type: int, msg_type: int, data: bytes
+    ) -> None:
+        """What OpenSSL calls: keep the event, nothing more (it runs inside the handshake)."""
+        self.events.append((direction, version, content_type, data))
+
+    def result(self) -> tuple[list[Message], list[Alert]]:
+        """The messages (ChangeCipherSpec included) and alerts of the events, in order."""
+        messages: list[Message] = []
+        alerts: list[Alert] = []
+        outer: dict[Side, int] = {"client": 0, "server": 0}
+        ccs: dict[Side, bool] = {"client": False, "server": False}
+        # OpenSSL reports a received ChangeCipherSpec record's header but not always its
+        # content: such a CCS is added when the next event from that side arrives.
+        pending: dict[Side, bool] = {"client": False, "server": False}
+        own: Side = self.side
+        peer: Side = "server" if own == "client" else "client"
+        label = ""
+
+        def add(sender: Side, kind: int | None, name: str, data: bytes, encrypted: bool) -> None:
+            length = len(data) - 4 if kind is not None else len(data)
+            number = len(messages) + 1
+            messages.append(Message(number, sender, kind, name, length, encrypted, label, data))
+
+        def flush(sender: Side) -> None:
+            if pending[sender]:
+                pending[sender] = False
+                ccs[sender] = True
+                add(sender, None, "change_cipher_spec", b"\x01", False)
+
+        for direction, version, content, data in self.events:
+            sender = own if direction == "write" else peer
+            label = _label_version(version)
+            if content == self.HEADER:
+                flush(sender)
+                outer[sender] = data[0] if data else 0
+                pending[sender] = outer[sender] == 20
+            elif content == self.INNER_CONTENT_TYPE:
+                continue
+            elif content == 20:
+                pending[sender] = False
+                ccs[sender] = True
+                add(sender, None, "change_cipher_spec", data, False)
+            else:
+                flush(sender)
+                if content == 22 and len(data) >= 4:
+                    # Hellos are never protected; in TLS 1.3 a HelloRetryRequest exchange sends
+                    # the second ClientHello after the dummy ChangeCipherSpec, in plaintext.
+                    hello = data[0] in (1, 2)
+                    encrypted = not hello and (outer[sender] == 23 or ccs[sender])
+                    name = HANDSHAKE_TYPES.get(data[0], f"unknown({data[0]})")
+                    add(sender, data[0], name, data, encrypted)
+                elif content == 21 and len(data) >= 2:
+                    level = {1: "warning", 2: "fatal"}.get(data[0], str(data[0]))
+                    code = data[1]
+                    alerts.append(Alert(sender, level, ALERTS.get(code, f"alert({code})"), code))
+        label = ""
+        flush("client")
+        flush("server")
+        return messages, alerts
+
+
+def _label_version(version: Any) -> str:
+    try:
+        value = int(version)
+    except (TypeError, ValueError):
+        return str(version)
+    return VERSIONS.get(value, f"0x{value:04x}")
+
+
+class KeyLog:
+    """A private NSS key log that OpenSSL appends to, read back a connection at a time.
+
+    Python's ``ssl`` writes key logs only to a named file (``SSLContext.keylog_filename``).
+    On Linux the file is an anonymous memory file (``memfd_create``) named through
+    ``/proc/self/fd``: the secrets never touch a disk and vanish with the process, even if it
+    is killed. Elsewhere it is a 0600 temporary file removed at exit. Readers never read it
+    whole: each asks for the lines added since an offset, for one connection's client random.
+    """
+
+    def __init__(self) -> None:
+        if hasattr(os, "memfd_create") and Path("/proc/self/fd").is_dir():
+            self._fd = os.memfd_create("certkit-keylog", os.MFD_CLOEXEC)
+            self.path = f"/proc/self/fd/{self._fd}"
+        else:  # pragma: no cover - not Linux
+            self._fd, name = tempfile.mkstemp(prefix="certkit-keylog-", suffix=".txt")
+            self.path = name
+            atexit.register(os.unlink, name)
+
+    def size(self) -> int:
+        """The log's size now: the offset to read from after the next connection."""
+        return os.fstat(self._fd).st_size
+
+    def lines_since(self, offset: int, client_random: bytes | None = None) -> tuple[str, ...]:
+        """The key log lines written after ``offset`` (for one client random, if given)."""
+        size = self.size()
+        if size <= offset:
+            return ()
+        text = os.pread(self._fd, size - offset, offset).decode("ascii", "replace")
+        wanted = client_random.hex() if client_random is not None else None
+        found = []
+        for line in text.splitlines():
+            if not line or line.startswith("#"):
+                continue
+            if wanted is not None:
+                parts = line.split()
+                if len(parts) != 3 or parts[1].lower() != wanted:
+                    continue
+            found.append(line)
+        return tuple(found)
+
+    def close(self) -> None:
+        """Release the log (its lines are gone)."""
+        with contextlib.suppress(OSError):
+            os.close(self._fd)
+
+
+_PROCESS_KEYLOG: KeyLog | None = None
+
+
+def process_keylog() -> KeyLog:
+    """The key log of this process's in-memory handshakes (made on first use)."""
+    global _PROCESS_KEYLOG
+    if _PROCESS_KEYLOG is None:
+        _PROCESS_KEYLOG = KeyLog()
+    return _PROCESS_KEYLOG
+
+
+class Capture:
+    """What one connection sent and saw, while it runs; `finish` makes the Recording.
+
+    Args:
+        tap: The message tap of the connection, or ``None`` when this Python has no message
+            callback (the recording's messages then come from the plaintext records).
+    """
+
+    def __init__(self, tap: MessageTap | None) -> None:
+        self.tap = tap
+        self.chunks: list[tuple[Side, bytes]] = []
+        self.timings: dict[str, float] = {}
+
+    def sent(self, sender: Side, data: bytes) -> None:
+        """Note bytes that ``sender`` put on the wire (split into records at the end)."""
+        self.chunks.append((sender, data))
+
+    def records(self) -> list[Record]:
+        """The records of the bytes sent so far, in wire order."""
+        splitters = {"client": RecordSplitter("client"), "server": RecordSplitter("server")}
+        found: list[Record] = []
+        for sender, data in self.chunks:
+            found.extend(splitters[sender].feed(data))
+        return found
+
+    def finish(self, *, keylog: tuple[str, ...] = (), **outcome: Any) -> Recording:
+        """The recording: the records, the messages and alerts, the key log and ``outcome``.
+
+        Args:
+            keylog: The key log lines of this connection.
+            **outcome: The other [`Recording`][certkit.tls.recording.Recording] fields (``ok``,
+                ``version``, ``cipher``, errors, ``resumed``, ``alpn`` ...).
+        """
+        records = self.records()
+        if self.tap is not None:
+            messages, alerts = self.tap.result()
+            source = "callback"
+        else:
+            messages, alerts, source = (
+                messages_from_records(records),
+                alerts_from_records(records),
+                "wire",
+            )
+        return Recording(
+            records=tuple(records),
+            messages=tuple(messages),
+            alerts=tuple(alerts),
+            keylog=keylog,
+            timings=MappingProxyType(dict(self.timings)),
+            source=source,
+            **outcome,
+        )
+
+    def client_random(self) -> bytes | None:
+        """The ClientHello's random, from the first client record (for the key log)."""
+        buffer = b""
+        for sender, data in self.chunks:
+            if sender != "client":
+                continue
+            buffer += data
+            if len(buffer) >= 5 + 4 + 2 + 32:
+                if buffer[0] != 22 or buffer[5] != 1:
+                    return None
+                return buffer[11:43]
+        return None
