@@ -273,6 +273,45 @@ def test_hidden_setup_block_runs(site: MiniSite) -> None:
     site.run().assert_outcomes(failed=1)
 
 
+# -- a proof folded under its claim (CONTRIBUTING, "How a chapter is shaped") -------------
+
+FOLDED = (
+    "## The claim\n\nThe answer, first.\n\n"
+    '??? example "Proof: run it"\n\n'
+    "    The code, introduced by a sentence.\n\n"
+    "    ```python\n    print(6 * 7)\n    ```\n\n"
+    "    ```output\n    {shown}\n    ```\n"
+)
+
+
+def test_folded_python_and_output_run_and_are_counted(site: MiniSite) -> None:
+    from docproof import guard
+
+    site.page("p.md", FOLDED.format(shown="42"))
+    result = site.run()
+    result.assert_outcomes(passed=1)
+    verdicts = guard.judge(site.root / "mkdocs.yml")
+    assert [(v.fence.line, v.status) for v in verdicts] == [(9, "run"), (13, "output")]
+
+
+def test_wrong_output_inside_a_fold_fails(site: MiniSite) -> None:
+    site.page("p.md", FOLDED.format(shown="41"))
+    result = site.run()
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(
+        ["*docs/p.md:9: the output differs from what the page shows*", "*-41*", "*+42*"]
+    )
+
+
+def test_regen_rewrites_output_inside_a_fold(site: MiniSite) -> None:
+    from docproof.regen import regenerate
+
+    page = site.page("p.md", FOLDED.format(shown="41"))
+    assert regenerate(site.root / "mkdocs.yml", page)
+    assert page.read_text() == FOLDED.format(shown="42")
+    site.run().assert_outcomes(passed=1)
+
+
 # -- regeneration of shown output -----------------------------------------------------------
 
 
