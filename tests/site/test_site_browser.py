@@ -550,24 +550,12 @@ WAITING_FOR_CERTKIT = {
     ("pki", "NOT verified for host localhost"): (
         "certkit verify: its report wrapped at 78 columns (Verification.explain has no width)"
     ),
-    ("tls", "  IBM Java 8 name  SSL_ECDHE_RSA"): (
-        "certkit ciphersuite: its report wrapped at 78 columns (ciphersuites._WIDTH is 100)"
-    ),
     # Examples in docstrings (the API reference page): shorter lines in src/certkit.
     ("reference/api", "[(4, 'tbsCertificate'), (8,"): "derwalk.der_walk docstring example",
     (
         "reference/api",
         "00000a  02 01 02",
     ): "derwalk.hex_view docstring example (width=8 is not enough)",
-    ("reference/api", "certkit.keyschedule.DecryptError: record seq 1"): (
-        "keyschedule docstring example: a traceback line (shorten the message or ELLIPSIS it)"
-    ),
-    ("reference/api", '>>> explain("c030") is explain("0xC0,0x30")'): (
-        "ciphersuites.explain docstring example"
-    ),
-    ("reference/api", "certkit.errors.InputError: unknown cipher suite"): (
-        "ciphersuites.explain docstring example: a traceback line"
-    ),
     ("reference/api", '>>> _ = ring.connect(pki.intermediate, label="Lab'): (
         "keyring.KeyRing docstring example"
     ),

@@ -404,17 +404,20 @@ def decrypt_record(
     Examples:
         A round trip with [`encrypt_record`][certkit.tls.keyschedule.encrypt_record]:
 
-        >>> key, iv = bytes(16), bytes(12)
-        >>> record = encrypt_record(22, b"hello", "TLS_AES_128_GCM_SHA256", key, iv, 0)
+        >>> suite, key, iv = "TLS_AES_128_GCM_SHA256", bytes(16), bytes(12)
+        >>> record = encrypt_record(22, b"hello", suite, key, iv, 0)
         >>> record[:5].hex()
         '1703030016'
-        >>> decrypt_record(record, "TLS_AES_128_GCM_SHA256", key, iv, 0)
+        >>> decrypt_record(record, suite, key, iv, 0)
         (22, b'hello')
-        >>> decrypt_record(record, "TLS_AES_128_GCM_SHA256", key, iv, 1)
-        Traceback (most recent call last):
-        ...
-        certkit.tls.keyschedule.DecryptError: record seq 1 (application_data, 22 bytes): the AES-128-GCM tag does not verify: wrong key, IV or sequence number, or the record was altered
-    """  # noqa: E501
+        >>> import textwrap
+        >>> try:
+        ...     decrypt_record(record, suite, key, iv, 1)
+        ... except DecryptError as error:
+        ...     print(textwrap.fill(str(error), 76))
+        record seq 1 (application_data, 22 bytes): the AES-128-GCM tag does not
+        verify: wrong key, IV or sequence number, or the record was altered
+    """
     data = record.data if isinstance(record, Record) else bytes(record)
     s = suite if isinstance(suite, Suite) else find_suite(suite)
     _check_iv(s, iv)

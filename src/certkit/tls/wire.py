@@ -12,8 +12,8 @@ what was cut short; the readers built on it decide whether that is an error or a
 
 Examples:
     >>> from certkit.tls.wire import RecordSplitter, parse_hello, split_handshake
-    >>> hello = bytes.fromhex(
-    ...     "0303" + "11" * 32 + "00" + "0002c02f" + "0100" + "0006" + "002b00020304")
+    >>> hello = bytes.fromhex("0303" + "11" * 32 + "00" + "0002c02f" + "0100")
+    >>> hello += bytes.fromhex("0006" + "002b00020304")  # supported_versions: 1.3
     >>> record = bytes.fromhex("160301") + (4 + len(hello)).to_bytes(2, "big")
     >>> message = b"\x01" + len(hello).to_bytes(3, "big") + hello
     >>> [r.name for r in RecordSplitter("client").feed(record + message)]
