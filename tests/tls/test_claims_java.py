@@ -32,6 +32,7 @@ from cryptography import x509
 
 from certkit import InputError, Lab
 from certkit.certificates.pki import Issued, LabPKI, java_truststore
+from certkit.tls.clientkit import STORE_PASSWORD
 from certkit.tls.handshake import Options, contexts, lab_pki, run
 from certkit.tls.java import (
     JavaPeer,
@@ -45,7 +46,7 @@ from certkit.tls.java import (
     ticket_lifetimes,
 )
 from certkit.tls.recording import Recording
-from certkit.tls.serve import STORE_PASSWORD, Server
+from certkit.tls.serve import Server
 
 TIMEOUT = 60
 HAS_JAVA = shutil.which("java") is not None

@@ -544,7 +544,7 @@ def tamper(rec: Recording, index: int, offset: int) -> Recording:
     records = list(rec.records)
     data = bytearray(records[index].data)
     data[offset] ^= 0x80
-    records[index] = dataclasses.replace(records[index], data=bytes(data))
+    records[index] = records[index]._replace(data=bytes(data))
     return dataclasses.replace(rec, records=records)
 
 
@@ -661,7 +661,7 @@ def test_altered_transcript_breaks_the_signature_and_both_finished(rsa_pki: LabP
     i = next(k for k, m in enumerate(messages) if m.name == "server_key_exchange")
     data = bytearray(messages[i].data)
     data[-1] ^= 0x01
-    messages[i] = dataclasses.replace(messages[i], data=bytes(data))
+    messages[i] = messages[i]._replace(data=bytes(data))
     proof = prove(dataclasses.replace(rec, messages=messages))
     assert [c.name for c in proof.failures] == [
         "server ServerKeyExchange signature (rsa_pss_rsae_sha256) verifies",

@@ -24,9 +24,10 @@ from timeouts import Lines
 
 from certkit import InputError
 from certkit.certificates.pki import LabPKI
+from certkit.tls.clientkit import HOST
 from certkit.tls.handshake import Options, contexts, lab_pki, run
 from certkit.tls.recording import Recording
-from certkit.tls.serve import HOST, Server, connect
+from certkit.tls.serve import Server, connect
 from certkit.traces.curl import CURL_MESSAGE_NAMES, curl_trace
 from certkit.traces.jsse import jsse_summary
 

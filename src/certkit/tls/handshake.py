@@ -107,6 +107,10 @@ def lab_pki(
 def contexts(pki: LabPKI, options: Options = Options()) -> tuple[ssl.SSLContext, ssl.SSLContext]:
     """Client and server contexts for a lab PKI, configured by ``options``.
 
+    The client context logs its TLS secrets to certkit's key log for this process (in memory
+    on Linux, see [`KeyLog`][certkit.tls.recording.KeyLog]), where
+    [`run`][certkit.tls.handshake.run] reads them for the recording.
+
     Args:
         pki: The certificates (the server's chain, the client's chain, the root as trust).
         options: What to configure.
@@ -161,6 +165,9 @@ def contexts(pki: LabPKI, options: Options = Options()) -> tuple[ssl.SSLContext,
     if options.groups:
         for context in (client, server):
             _set_groups(context, options.groups)
+    # certkit's own client contexts log their keys to the process's in-memory key log for
+    # good, so that run() need not open and close the log on every handshake.
+    client.keylog_filename = process_keylog().path
     return client, server
 
 
@@ -285,17 +292,20 @@ class _Connection:
         self.session: ssl.SSLSession | None = None
 
     def go(self) -> Recording:
-        tap = MessageTap("client") if MessageTap.available(self.client_ctx) else None
+        context = self.client_ctx
+        tap = MessageTap("client") if MessageTap.available(context) else None
         capture = Capture(tap)
-        restore = tap.install(self.client_ctx) if tap is not None else None
-        previous_keylog = self.client_ctx.keylog_filename
+        restore = tap.install(context) if tap is not None else None
         keylog = process_keylog()
+        previous_keylog = context.keylog_filename
+        if previous_keylog != keylog.path:
+            context.keylog_filename = keylog.path
         offset = keylog.size()
-        self.client_ctx.keylog_filename = keylog.path
         try:
             outcome = self._exchange(capture)
         finally:
-            self.client_ctx.keylog_filename = previous_keylog
+            if previous_keylog != keylog.path:
+                context.keylog_filename = previous_keylog
             if restore is not None:
                 restore()
         return capture.finish(keylog=keylog.lines_since(offset, capture.client_random()), **outcome)

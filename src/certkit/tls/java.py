@@ -38,9 +38,10 @@ from certkit.certificates.pki import LabPKI, java_truststore
 from certkit.datafiles import read_text
 from certkit.errors import InputError
 from certkit.tls.ciphersuites import explain
+from certkit.tls.clientkit import STORE_PASSWORD
 from certkit.tls.handshake import Options, contexts
 from certkit.tls.recording import Recording
-from certkit.tls.serve import STORE_PASSWORD, Server, connect
+from certkit.tls.serve import Server, connect
 from certkit.tls.wire import ALERTS, Alert, Side, WireError, extension_list, parse_hello
 
 __all__ = [

@@ -48,6 +48,7 @@ from certkit.tls.wire import (
     certificate_list,
     key_share_group,
     messages_from_records,
+    other_side,
     parse_hello,
     server_key_exchange_group,
 )
@@ -321,55 +322,69 @@ class MessageTap:
         """The messages (ChangeCipherSpec included) and alerts of the events, in order."""
         messages: list[Message] = []
         alerts: list[Alert] = []
-        outer: dict[Side, int] = {"client": 0, "server": 0}
-        ccs: dict[Side, bool] = {"client": False, "server": False}
+        append = messages.append
+        # Per side (0: this context's own side, 1: its peer): the outer content type of the
+        # last record header, whether a ChangeCipherSpec came, and whether one is pending:
         # OpenSSL reports a received ChangeCipherSpec record's header but not always its
-        # content: such a CCS is added when the next event from that side arrives.
-        pending: dict[Side, bool] = {"client": False, "server": False}
-        own: Side = self.side
-        peer: Side = "server" if own == "client" else "client"
-        label = ""
-
-        def add(sender: Side, kind: int | None, name: str, data: bytes, encrypted: bool) -> None:
-            length = len(data) - 4 if kind is not None else len(data)
-            number = len(messages) + 1
-            messages.append(Message(number, sender, kind, name, length, encrypted, label, data))
-
-        def flush(sender: Side) -> None:
-            if pending[sender]:
-                pending[sender] = False
-                ccs[sender] = True
-                add(sender, None, "change_cipher_spec", b"\x01", False)
-
+        # content, so such a CCS is added when the next event from that side arrives.
+        outer = [0, 0]
+        ccs = [False, False]
+        pending = [False, False]
+        names: tuple[Side, Side] = (self.side, other_side(self.side))
+        labels: dict[int, str] = {}
         for direction, version, content, data in self.events:
-            sender = own if direction == "write" else peer
-            label = _label_version(version)
-            if content == self.HEADER:
-                flush(sender)
-                outer[sender] = data[0] if data else 0
-                pending[sender] = outer[sender] == 20
-            elif content == self.INNER_CONTENT_TYPE:
-                continue
+            who = 0 if direction == "write" else 1
+            label = labels.get(version)
+            if label is None:
+                label = labels[version] = _label_version(version)
+            if pending[who] and content != 20 and content != 257:  # 257: inner content type
+                pending[who] = False
+                ccs[who] = True
+                number = len(messages) + 1
+                append(
+                    Message(
+                        number, names[who], None, "change_cipher_spec", 1, False, label, b"\x01"
+                    )
+                )
+            if content == 256:  # a record header
+                outer[who] = data[0] if data else 0
+                pending[who] = outer[who] == 20
             elif content == 20:
-                pending[sender] = False
-                ccs[sender] = True
-                add(sender, None, "change_cipher_spec", data, False)
-            else:
-                flush(sender)
-                if content == 22 and len(data) >= 4:
-                    # Hellos are never protected; in TLS 1.3 a HelloRetryRequest exchange sends
-                    # the second ClientHello after the dummy ChangeCipherSpec, in plaintext.
-                    hello = data[0] in (1, 2)
-                    encrypted = not hello and (outer[sender] == 23 or ccs[sender])
-                    name = HANDSHAKE_TYPES.get(data[0], f"unknown({data[0]})")
-                    add(sender, data[0], name, data, encrypted)
-                elif content == 21 and len(data) >= 2:
-                    level = {1: "warning", 2: "fatal"}.get(data[0], str(data[0]))
-                    code = data[1]
-                    alerts.append(Alert(sender, level, ALERTS.get(code, f"alert({code})"), code))
-        label = ""
-        flush("client")
-        flush("server")
+                pending[who] = False
+                ccs[who] = True
+                number = len(messages) + 1
+                append(
+                    Message(
+                        number,
+                        names[who],
+                        None,
+                        "change_cipher_spec",
+                        len(data),
+                        False,
+                        label,
+                        data,
+                    )
+                )
+            elif content == 22 and len(data) >= 4:
+                kind = data[0]
+                # Hellos are never protected; in TLS 1.3 a HelloRetryRequest exchange sends
+                # the second ClientHello after the dummy ChangeCipherSpec, in plaintext.
+                encrypted = kind not in (1, 2) and (outer[who] == 23 or ccs[who])
+                name = HANDSHAKE_TYPES.get(kind) or f"unknown({kind})"
+                number = len(messages) + 1
+                append(
+                    Message(number, names[who], kind, name, len(data) - 4, encrypted, label, data)
+                )
+            elif content == 21 and len(data) >= 2:
+                level = {1: "warning", 2: "fatal"}.get(data[0], str(data[0]))
+                code = data[1]
+                alerts.append(Alert(names[who], level, ALERTS.get(code, f"alert({code})"), code))
+        for who in (0, 1):
+            if pending[who]:
+                number = len(messages) + 1
+                append(
+                    Message(number, names[who], None, "change_cipher_spec", 1, False, "", b"\x01")
+                )
         return messages, alerts
 
 

@@ -34,8 +34,6 @@ Examples:
 from __future__ import annotations
 
 import contextlib
-import os
-import shlex
 import shutil
 import socket
 import ssl
@@ -49,39 +47,15 @@ from typing import Any, TypeVar
 
 from certkit.certificates.pki import LabPKI
 from certkit.errors import InputError
+from certkit.tls.clientkit import HOST, ClientKit
 from certkit.tls.handshake import Options, contexts, lab_pki
 from certkit.tls.recording import Capture, KeyLog, MessageTap, Recording
 from certkit.tls.wire import Side, other_side
 
-__all__ = ["HOST", "STORE_PASSWORD", "Server", "connect"]
+__all__ = ["Server", "connect"]
 
-HOST = "127.0.0.1"
-"""The only address the server listens on."""
-
-STORE_PASSWORD = "changeit"
-"""The password of the PKCS #12 files the server writes (the Java default; a lab only)."""
 
 _T = TypeVar("_T")
-
-FETCH_JAVA = """\
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-
-/** Fetches one URL over HTTPS with the JVM's default SSLContext and prints status and body. */
-public class Fetch {
-    public static void main(String[] args) throws Exception {
-        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-        HttpResponse<String> response = client.send(
-            HttpRequest.newBuilder(URI.create(args[0])).build(),
-            HttpResponse.BodyHandlers.ofString());
-        System.out.println(response.statusCode());
-        System.out.print(response.body());
-    }
-}
-"""
-"""``Fetch.java``: a one-file Java client (run with ``java Fetch.java URL``, Java 11 or later)."""
 
 
 class Server:
@@ -110,8 +84,8 @@ class Server:
         pki: The lab PKI.
         options: The handshake options.
         recordings: One server-side recording per finished connection, in order.
-        files: The files written for the clients, by name.
-        directory: Where they are.
+        directory: Where the files for the clients are.
+        kit: The files and command lines for real clients.
     """
 
     def __init__(
@@ -132,10 +106,10 @@ class Server:
         self.pki = pki if pki is not None else lab_pki()
         self.options = options if options is not None else Options()
         self.recordings: list[Recording] = []
-        self.files: dict[str, Path] = {}
         self._requested_port = port
         self._given_directory = Path(directory) if directory is not None else None
         self.directory: Path = self._given_directory or Path(".")
+        self.kit = ClientKit(self.pki, self.options, self.directory)
         self._lifetime = lifetime
         self._io_timeout = io_timeout
         self._max_connections = max_connections
@@ -189,7 +163,8 @@ class Server:
         self._port = listener.getsockname()[1]
         if self._given_directory is None:
             self.directory = self._private / "files"
-        self._write_files()
+        self.kit.directory = self.directory
+        self.kit.write()
         self._stopping.clear()
         self._deadline = time.monotonic() + self._lifetime
         self._thread = threading.Thread(target=self._accept_loop, name="certkit-serve", daemon=True)
@@ -270,106 +245,20 @@ class Server:
 
     # -- how to connect ------------------------------------------------------------------------
 
-    def commands(self) -> dict[str, list[str]]:
-        """The command lines that connect to this server, as argument lists.
+    @property
+    def files(self) -> dict[str, Path]:
+        """The files written for the clients, by name (see `ClientKit`)."""
+        return self.kit.files
 
-        Returns:
-            ``curl``, ``openssl`` (``s_client -msg``), ``keytool`` (import the root CA into a
-            Java trust store) and ``java`` (run ``Fetch.java`` with that trust store and, for
-            client authentication, the client's PKCS #12 file).
-        """
-        host = self.options.server_hostname
-        port = str(self.port)
-        files = {name: str(path) for name, path in self.files.items()}
-        mutual = self._wants_client_cert()
-        curl = ["curl", "-v", "--cacert", files["root-ca.pem"]]
-        curl += ["--resolve", f"{host}:{port}:{HOST}"]
-        if mutual:
-            curl += ["--cert", files["client-fullchain.pem"], "--key", files["client-key.pem"]]
-        curl.append(self.url)
-        openssl = ["openssl", "s_client", "-connect", f"{HOST}:{port}", "-servername", host]
-        openssl += ["-CAfile", files["root-ca.pem"], "-verify_return_error"]
-        if mutual:
-            # s_client sends only the first certificate of -cert; the chain goes in -cert_chain.
-            openssl += ["-cert", files["client-fullchain.pem"], "-key", files["client-key.pem"]]
-            openssl += ["-cert_chain", files["intermediate-ca.pem"]]
-        openssl += ["-msg"]
-        truststore = str(self.directory / "truststore.p12")
-        keytool = ["keytool", "-importcert", "-noprompt", "-alias", "certkit-root"]
-        keytool += ["-file", files["root-ca.pem"], "-keystore", truststore]
-        keytool += ["-storetype", "PKCS12", "-storepass", STORE_PASSWORD]
-        java = ["java", f"-Djavax.net.ssl.trustStore={truststore}"]
-        java += [f"-Djavax.net.ssl.trustStorePassword={STORE_PASSWORD}"]
-        if mutual:
-            java += [
-                f"-Djavax.net.ssl.keyStore={files['client.p12']}",
-                f"-Djavax.net.ssl.keyStorePassword={STORE_PASSWORD}",
-                "-Djavax.net.ssl.keyStoreType=PKCS12",
-            ]
-        java += ["-Djavax.net.debug=ssl:handshake", files["Fetch.java"], self.url]
-        return {"curl": curl, "openssl": openssl, "keytool": keytool, "java": java}
+    def commands(self) -> dict[str, list[str]]:
+        """The command lines that connect to this server (see `ClientKit.commands`)."""
+        return self.kit.commands(self.port)
 
     def instructions(self) -> str:
-        """How to connect with curl, openssl s_client and Java, ready to copy.
-
-        Returns:
-            A few lines of text naming the address, the files and the commands.
-        """
-        commands = self.commands()
-        versions = {
-            "1.2": "TLS 1.2 only",
-            "1.3": "TLS 1.3 only",
-        }.get(self.options.tls or "", "TLS 1.2 and 1.3")
-        if self.options.tls is None and self.options.server_max == "1.2":
-            versions = "TLS 1.2 (capped)"
-        auth = {
-            "none": "no client certificate",
-            "optional": "client certificate optional",
-            "required": "client certificate required",
-        }[self.options.client_auth]
-        cipher = f", cipher {self.options.cipher}" if self.options.cipher else ""
-        lines = [
-            f"certkit serve: listening on {HOST}:{self.port} as {self.url} "
-            f"({versions}{cipher}, {auth})",
-            f"files in {self.directory}: {', '.join(sorted(self.files))}",
-            "",
-            "curl:",
-            f"  {shlex.join(commands['curl'])}",
-            "openssl (type a request, or add -ign_eof and pipe one in):",
-            f"  {shlex.join(commands['openssl'])}",
-            "Java (import the CA once, then run Fetch.java):",
-            f"  {shlex.join(commands['keytool'])}",
-            f"  {shlex.join(commands['java'])}",
-        ]
-        return "\n".join(lines)
+        """How to connect with curl, openssl s_client and Java, ready to copy."""
+        return self.kit.instructions(self.port)
 
     # -- internals -----------------------------------------------------------------------------
-
-    def _wants_client_cert(self) -> bool:
-        return self.options.client_auth != "none"
-
-    def _write_files(self) -> None:
-        self.directory.mkdir(parents=True, exist_ok=True)
-        files: dict[str, bytes] = {
-            "root-ca.pem": self.pki.root.pem.encode("ascii"),
-            "Fetch.java": FETCH_JAVA.encode("ascii"),
-        }
-        if self._wants_client_cert():
-            files["client-fullchain.pem"] = self.pki.client.fullchain_pem().encode("ascii")
-            files["intermediate-ca.pem"] = self.pki.intermediate.pem.encode("ascii")
-            files["client-key.pem"] = self.pki.client.key_pem().encode("ascii")
-            files["client.p12"] = self.pki.client.pkcs12(STORE_PASSWORD, alias="client")
-        for name, content in files.items():
-            path = self.directory / name
-            secret = name.endswith(("-key.pem", ".p12"))
-            if secret:
-                path.unlink(missing_ok=True)
-                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-                with os.fdopen(fd, "wb") as handle:
-                    handle.write(content)
-            else:
-                path.write_bytes(content)
-            self.files[name] = path
 
     def _cleanup(self) -> None:
         if self._keylog is not None:

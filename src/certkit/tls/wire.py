@@ -28,7 +28,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from certkit.errors import InputError
 
@@ -188,8 +188,7 @@ def other_side(side: Side) -> Side:
     return "server" if side == "client" else "client"
 
 
-@dataclass(frozen=True, slots=True)
-class Record:
+class Record(NamedTuple):
     """One TLS record as it crossed the wire.
 
     Attributes:
@@ -217,8 +216,7 @@ class Record:
         return self.data[5:]
 
 
-@dataclass(frozen=True, slots=True)
-class Message:
+class Message(NamedTuple):
     """One handshake message (or ChangeCipherSpec), in order.
 
     Attributes:
@@ -260,8 +258,7 @@ class Message:
         return MESSAGE_TITLES.get(name, name)
 
 
-@dataclass(frozen=True, slots=True)
-class Alert:
+class Alert(NamedTuple):
     """An alert sent by one side.
 
     Attributes:
@@ -289,8 +286,7 @@ class Alert:
         return cls(sender, level, ALERTS.get(payload[1], f"alert({payload[1]})"), payload[1])
 
 
-@dataclass(frozen=True, slots=True)
-class Extension:
+class Extension(NamedTuple):
     """One extension of a hello or of EncryptedExtensions: its type and its bytes."""
 
     type: int
