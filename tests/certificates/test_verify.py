@@ -220,7 +220,7 @@ def test_expired_leaf(pki: Pki) -> None:
     assert "4.1.2.5" in failure.rfc and "notAfter" in failure.rule
     assert "Renew 'CN=zcee.example.com'" in failure.fix
     sketch = failure.keyring_fix()
-    assert "RACDCERT ID(LIBSRV) +\n  GENREQ(LABEL('zcee.example.com')) +" in sketch
+    assert "RACDCERT ID(LIBSERV) +\n  GENREQ(LABEL('zcee.example.com')) +" in sketch
     assert "USAGE(PERSONAL) DEFAULT)" in sketch
 
 
@@ -263,9 +263,9 @@ def test_unknown_issuer(pki: Pki) -> None:
     assert "section 6.1" in failure.rfc and "trust anchor" in failure.rule
     assert "add its certificate to the verifier's trust store" in failure.fix
     assert (
-        "RACDCERT ID(LIBSRV) CONNECT(CERTAUTH +\n"
+        "RACDCERT ID(LIBSERV) CONNECT(CERTAUTH +\n"
         "  LABEL('Verify Root CA') +\n"
-        "  RING(Keyring.ZCEE) USAGE(CERTAUTH))"
+        "  RING(Liberty.KeyRing) USAGE(CERTAUTH))"
     ) in failure.keyring_fix()
 
 
@@ -453,7 +453,7 @@ def test_bad_signature_look_alike_trust_anchor(pki: Pki) -> None:
     assert failure.kind == "bad-signature" and failure.certificate == pki.inter.certificate
     assert failure.facts["ca_role"] == "trusted CA certificate"
     sketch = failure.keyring_fix()
-    assert "REMOVE(CERTAUTH +\n  LABEL('Verify Root CA') RING(Keyring.ZCEE))" in sketch
+    assert "REMOVE(CERTAUTH +\n  LABEL('Verify Root CA') RING(Liberty.KeyRing))" in sketch
     assert "WITHLABEL('Verify Root CA new') TRUST" in sketch
 
 
@@ -708,7 +708,7 @@ def test_cli_not_verified_prints_the_explanation(files: Path) -> None:
         "NOT verified for host zcee.example.com at 2026-01-02 00:00:00 UTC: "
         "missing intermediate CA certificate\n"
     )
-    assert "RACDCERT ID(LIBSRV) CONNECT(CERTAUTH +" in run.stdout
+    assert "RACDCERT ID(LIBSERV) CONNECT(CERTAUTH +" in run.stdout
     run = certkit(
         files, "--host", "zcee.example.com", "fullchain.pem", "--trust", "root.pem",
         "--at", "2027-01-01", "--ring-owner", "zceesrv", "--ring", "ZCEE.Ring",

@@ -22,6 +22,7 @@ from typing import Literal, TypeAlias
 
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa, x25519
 
+from certkit.defaults import KEY_TYPE
 from certkit.errors import InputError
 
 __all__ = [
@@ -187,7 +188,7 @@ def _rsa_key(seed: str | bytes, label: str, bits: int) -> rsa.RSAPrivateKey:
 
 
 @functools.lru_cache(maxsize=256)
-def derive_key(seed: str | bytes, label: str, key_type: str = "ec-p256") -> PrivateKey:
+def derive_key(seed: str | bytes, label: str, key_type: str = KEY_TYPE) -> PrivateKey:
     """Derive a private key from a seed and a label.
 
     Args:

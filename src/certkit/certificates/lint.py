@@ -49,10 +49,10 @@ from cryptography.x509.oid import ExtendedKeyUsageOID, SignatureAlgorithmOID
 
 from certkit.certificates.names import common_name
 from certkit.datafiles import read_json
+from certkit.defaults import EXPIRING_DAYS
 from certkit.errors import InputError
 
 __all__ = [
-    "DEFAULT_EXPIRING_DAYS",
     "RULES",
     "Finding",
     "Report",
@@ -71,9 +71,6 @@ Severity = Literal["error", "warning", "info"]
 
 Role = Literal["server", "client", "ca"]
 """What a certificate is for: a TLS ``server``, a TLS ``client``, or a ``ca`` that signs others."""
-
-DEFAULT_EXPIRING_DAYS = 30
-"""The default warning window of the ``expiring-soon`` rule, in days."""
 
 _SEVERITIES: tuple[Severity, ...] = get_args(Severity)
 _ROLES: tuple[Role, ...] = get_args(Role)
@@ -627,7 +624,7 @@ def lint_report(
     *,
     role: Role | None = None,
     at: dt.datetime | None = None,
-    expiring_days: int = DEFAULT_EXPIRING_DAYS,
+    expiring_days: int = EXPIRING_DAYS,
     source: str = "",
 ) -> Report:
     """Lint a certificate and say what it was checked against.
@@ -677,7 +674,7 @@ def lint(
     *,
     role: Role | None = None,
     at: dt.datetime | None = None,
-    expiring_days: int = DEFAULT_EXPIRING_DAYS,
+    expiring_days: int = EXPIRING_DAYS,
 ) -> list[Finding]:
     """Check a certificate against every rule that applies to its role.
 

@@ -32,6 +32,7 @@ from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 from certkit.certificates.keys import KEY_TYPES, PrivateKey, derive_bytes, derive_key
 from certkit.certificates.names import common_name, distinguished_name
+from certkit.defaults import KEY_TYPE, LAB_HOSTS
 from certkit.errors import InputError
 
 __all__ = [
@@ -319,7 +320,7 @@ class Lab:
         """
         return derive_bytes(self.seed, f"bytes:{label}", length)
 
-    def key(self, label: str, key_type: str = "ec-p256") -> PrivateKey:
+    def key(self, label: str, key_type: str = KEY_TYPE) -> PrivateKey:
         """A private key derived from the lab's seed.
 
         Args:
@@ -350,7 +351,7 @@ class Lab:
         self,
         common_name: str,
         *,
-        key_type: str = "ec-p256",
+        key_type: str = KEY_TYPE,
         days: int = 3650,
         start: dt.timedelta = dt.timedelta(0),
         path_length: int | None = None,
@@ -399,7 +400,7 @@ class Lab:
         issuer: Issued,
         common_name: str,
         *,
-        key_type: str = "ec-p256",
+        key_type: str = KEY_TYPE,
         days: int = 1825,
         start: dt.timedelta = dt.timedelta(0),
         path_length: int | None = 0,
@@ -455,7 +456,7 @@ class Lab:
         issuer: Issued,
         hostnames: Sequence[str],
         *,
-        key_type: str = "ec-p256",
+        key_type: str = KEY_TYPE,
         days: int = 90,
         start: dt.timedelta = dt.timedelta(0),
         label: str | None = None,
@@ -507,7 +508,7 @@ class Lab:
         common_name: str,
         *,
         emails: Sequence[str] = (),
-        key_type: str = "ec-p256",
+        key_type: str = KEY_TYPE,
         days: int = 365,
         start: dt.timedelta = dt.timedelta(0),
         label: str | None = None,
@@ -553,10 +554,10 @@ class Lab:
 
     def pki(
         self,
-        hostnames: Sequence[str] = ("localhost", "127.0.0.1"),
+        hostnames: Sequence[str] = LAB_HOSTS,
         *,
         client_name: str = "certkit lab client",
-        key_type: str = "ec-p256",
+        key_type: str = KEY_TYPE,
         root_name: str = "certkit Lab Root CA",
         intermediate_name: str = "certkit Lab Intermediate CA",
     ) -> LabPKI:
@@ -588,7 +589,7 @@ class Lab:
         common_name: str,
         *,
         hostnames: Sequence[str] = (),
-        key_type: str = "ec-p256",
+        key_type: str = KEY_TYPE,
         label: str | None = None,
     ) -> Request:
         """A certificate signing request, as RACDCERT GENREQ or keytool -certreq would make.

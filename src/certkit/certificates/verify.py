@@ -43,22 +43,15 @@ from cryptography.x509.verification import PolicyBuilder, Store, VerificationErr
 
 from certkit.certificates.names import common_name, general_name
 from certkit.datafiles import read_json
+from certkit.defaults import RING_NAME, RING_OWNER
 from certkit.errors import InputError
 
 __all__ = [
-    "DEFAULT_RING",
-    "DEFAULT_RING_OWNER",
     "FAILURE_CLASSES",
     "Failure",
     "Verification",
     "verify_chain",
 ]
-
-DEFAULT_RING_OWNER = "LIBSRV"
-"""The RACF user ID that owns the key ring in the sketches (a Liberty server's started task)."""
-
-DEFAULT_RING = "Keyring.ZCEE"
-"""The key ring name in the sketches."""
 
 FAILURE_CLASSES: tuple[str, ...] = (
     "expired",
@@ -197,7 +190,7 @@ class Failure:
         """The issuer of the certificate at the broken link (RFC 4514), if there is one."""
         return _name(self.certificate.issuer) if self.certificate is not None else None
 
-    def keyring_fix(self, owner: str = DEFAULT_RING_OWNER, ring: str = DEFAULT_RING) -> str:
+    def keyring_fix(self, owner: str = RING_OWNER, ring: str = RING_NAME) -> str:
         """The fix as RACF commands: a sketch to adapt, not a script to run as is.
 
         Labels are derived from the certificates' common names and data set names start with
@@ -226,9 +219,7 @@ class Failure:
         values = dict(self.facts, owner=owner, ring=ring)
         return "\n".join(line.format_map(values) for line in self.keyring_template)
 
-    def to_dict(
-        self, *, ring_owner: str = DEFAULT_RING_OWNER, ring: str = DEFAULT_RING
-    ) -> dict[str, Any]:
+    def to_dict(self, *, ring_owner: str = RING_OWNER, ring: str = RING_NAME) -> dict[str, Any]:
         """The failure as JSON-ready data (``certkit verify --json`` prints it)."""
         return {
             "class": self.kind,
@@ -269,7 +260,7 @@ class Verification:
     host: str | None
     at: dt.datetime
 
-    def explain(self, *, ring_owner: str = DEFAULT_RING_OWNER, ring: str = DEFAULT_RING) -> str:
+    def explain(self, *, ring_owner: str = RING_OWNER, ring: str = RING_NAME) -> str:
         """The result in words, as ``certkit verify`` prints it.
 
         Args:
@@ -307,9 +298,7 @@ class Verification:
         lines += _wrapped("cryptography: ", failure.message)
         return "\n".join(lines)
 
-    def to_dict(
-        self, *, ring_owner: str = DEFAULT_RING_OWNER, ring: str = DEFAULT_RING
-    ) -> dict[str, Any]:
+    def to_dict(self, *, ring_owner: str = RING_OWNER, ring: str = RING_NAME) -> dict[str, Any]:
         """The result as JSON-ready data (``certkit verify --json`` prints it)."""
         return {
             "ok": self.ok,

@@ -31,6 +31,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 
 from certkit.certificates.pki import Issued, SigningKey, java_truststore, pem_bundle
+from certkit.defaults import RING_NAME, RING_OWNER
 from certkit.errors import InputError
 
 __all__ = ["ClientAuth", "KeyRing", "RingEntry", "Usage"]
@@ -80,22 +81,24 @@ class KeyRing:
     """A RACF-style key ring: labelled certificates with a usage, one of them the DEFAULT.
 
     Args:
-        name: The ring's name, e.g. ``"Liberty.KeyRing"``.
-        owner: The user ID that owns the ring, e.g. the Liberty server's started task ID.
+        name: The ring's name; [`certkit.defaults.RING_NAME`][certkit.defaults.RING_NAME] by
+            default.
+        owner: The user ID that owns the ring, e.g. the Liberty server's started task ID;
+            [`certkit.defaults.RING_OWNER`][certkit.defaults.RING_OWNER] by default.
 
     Examples:
         >>> from certkit.zos.keyring import KeyRing
         >>> from certkit.certificates.pki import Lab
         >>> pki = Lab(seed="ring").pki()
-        >>> ring = KeyRing("Liberty.KeyRing", owner="LIBSERV")
-        >>> _ = ring.connect(pki.root, label="Lab Root CA", usage="CERTAUTH")
-        >>> _ = ring.connect(pki.intermediate, label="Lab Intermediate CA", usage="CERTAUTH")
-        >>> _ = ring.connect(pki.server, label="Liberty server", default=True)
+        >>> ring = KeyRing("Server.Ring", owner="ZCEESRV")
+        >>> _ = ring.connect(pki.root, label="Root", usage="CERTAUTH")
+        >>> _ = ring.connect(pki.intermediate, label="Issuing CA", usage="CERTAUTH")
+        >>> _ = ring.connect(pki.server, label="zcee", default=True)
         >>> [e.label for e in ring.chain_entries(ring.default())]
-        ['Liberty server', 'Lab Intermediate CA', 'Lab Root CA']
+        ['zcee', 'Issuing CA', 'Root']
     """
 
-    def __init__(self, name: str, owner: str = "LIBSERV") -> None:
+    def __init__(self, name: str = RING_NAME, owner: str = RING_OWNER) -> None:
         self.name = name
         self.owner = owner
         self._entries: list[RingEntry] = []

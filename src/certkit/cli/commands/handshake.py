@@ -11,6 +11,7 @@ import json
 import sys
 
 from certkit.certificates.keys import KEY_TYPES
+from certkit.defaults import KEY_TYPE
 from certkit.errors import InputError
 from certkit.tls.handshake import Options, Recording, contexts, lab_pki, run
 from certkit.traces.curl import curl_trace
@@ -98,8 +99,8 @@ def add_handshake_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--key-type",
         choices=[k for k in KEY_TYPES if k != "x25519"],
-        default="ec-p256",
-        help="the key type of every certificate of the lab PKI (default ec-p256)",
+        default=KEY_TYPE,
+        help=f"the key type of every certificate of the lab PKI (default {KEY_TYPE})",
     )
     parser.add_argument(
         "--curve", metavar="NAME", help="the server's only ECDHE group, e.g. secp384r1"

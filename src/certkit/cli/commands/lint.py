@@ -14,7 +14,6 @@ from cryptography import x509
 from cryptography.utils import CryptographyDeprecationWarning
 
 from certkit.certificates.lint import (
-    DEFAULT_EXPIRING_DAYS,
     Report,
     lint_report,
     render_json,
@@ -22,6 +21,7 @@ from certkit.certificates.lint import (
 )
 from certkit.certificates.load import read_certificate_file
 from certkit.cli.commands.pki import parse_time
+from certkit.defaults import EXPIRING_DAYS
 from certkit.errors import InputError
 
 
@@ -50,9 +50,9 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument(
         "--expiring-days",
         type=_days,
-        default=DEFAULT_EXPIRING_DAYS,
+        default=EXPIRING_DAYS,
         metavar="N",
-        help=f"warn when a certificate expires within N days (default {DEFAULT_EXPIRING_DAYS})",
+        help=f"warn when a certificate expires within N days (default {EXPIRING_DAYS})",
     )
     parser.add_argument("--json", action="store_true", help="print JSON instead of text")
     parser.set_defaults(handler=run)

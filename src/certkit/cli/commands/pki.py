@@ -8,10 +8,8 @@ from pathlib import Path
 
 from certkit.certificates.keys import KEY_TYPES
 from certkit.certificates.pki import Lab, java_truststore
+from certkit.defaults import KEY_TYPE, LAB_HOSTS, STORE_PASSWORD
 from certkit.errors import InputError
-
-STORE_PASSWORD = "changeit"
-"""The password of the PKCS #12 files `pki create` writes (the Java default; a lab only)."""
 
 README = """\
 certkit lab PKI
@@ -67,7 +65,7 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "--now", help="the lab clock, ISO 8601 (default: now, or 2026-01-01 with --seed)"
     )
     create.add_argument("--host", action="append", help="a server name for the SAN (repeatable)")
-    create.add_argument("--key-type", default="ec-p256", choices=KEY_TYPES[:-1])
+    create.add_argument("--key-type", default=KEY_TYPE, choices=KEY_TYPES[:-1])
     create.set_defaults(handler=run_create)
 
 
@@ -88,7 +86,7 @@ def run_create(args: argparse.Namespace) -> int:
     out = Path(args.directory)
     if out.exists() and not out.is_dir():
         raise InputError(f"{out}: exists and is not a directory")
-    hosts = args.host or ["localhost", "127.0.0.1"]
+    hosts = args.host or list(LAB_HOSTS)
     pki = lab.pki(hosts, key_type=args.key_type)
     files: dict[str, bytes] = {
         "root-ca.pem": pki.root.pem.encode(),

@@ -10,8 +10,9 @@ import argparse
 import json
 
 from certkit.certificates.load import read_certificate_file
-from certkit.certificates.verify import DEFAULT_RING, DEFAULT_RING_OWNER, verify_chain
+from certkit.certificates.verify import verify_chain
 from certkit.cli.commands.pki import parse_time
+from certkit.defaults import RING_NAME, RING_OWNER
 from certkit.errors import InputError
 
 DESCRIPTION = """\
@@ -53,14 +54,14 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument(
         "--ring-owner",
         metavar="USERID",
-        default=DEFAULT_RING_OWNER,
-        help=f"the key ring owner in the RACF sketch (default {DEFAULT_RING_OWNER})",
+        default=RING_OWNER,
+        help=f"the key ring owner in the RACF sketch (default {RING_OWNER})",
     )
     parser.add_argument(
         "--ring",
         metavar="NAME",
-        default=DEFAULT_RING,
-        help=f"the key ring in the RACF sketch (default {DEFAULT_RING})",
+        default=RING_NAME,
+        help=f"the key ring in the RACF sketch (default {RING_NAME})",
     )
     parser.add_argument("--json", action="store_true", help="print the result as JSON")
     parser.set_defaults(handler=run)
