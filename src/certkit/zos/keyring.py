@@ -19,17 +19,15 @@ Python ``ssl`` contexts and Java PKCS #12 key and trust stores.
 from __future__ import annotations
 
 import enum
-import os
 import ssl
-import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 
 from cryptography import x509
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 
+from certkit.certificates.files import load_cert_chain
 from certkit.certificates.pki import Issued, SigningKey, java_truststore, pem_bundle
 from certkit.defaults import RING_NAME, RING_OWNER
 from certkit.errors import InputError
@@ -324,15 +322,7 @@ class KeyRing:
             serialization.PrivateFormat.PKCS8,
             serialization.NoEncryption(),
         )
-        # ssl can only load a certificate chain from files: write them privately, then delete.
-        with tempfile.TemporaryDirectory(prefix="certkit-ring-") as tmp:
-            cert_file = Path(tmp) / "chain.pem"
-            key_file = Path(tmp) / "key.pem"
-            cert_file.write_text(pem_bundle(chain), encoding="ascii")
-            fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(key_pem)
-            context.load_cert_chain(cert_file, key_file)
+        load_cert_chain(context, pem_bundle(chain), key_pem.decode("ascii"))
 
 
 def _issued(child: x509.Certificate, candidate: x509.Certificate) -> bool:

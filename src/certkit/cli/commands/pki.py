@@ -6,6 +6,7 @@ import argparse
 import datetime as dt
 from pathlib import Path
 
+from certkit.certificates.files import write_private_key
 from certkit.certificates.keys import KEY_TYPES
 from certkit.certificates.pki import Lab, java_truststore
 from certkit.defaults import KEY_TYPE, LAB_HOSTS, STORE_PASSWORD
@@ -116,10 +117,10 @@ def run_create(args: argparse.Namespace) -> int:
     files["README.txt"] = readme.encode()
     out.mkdir(parents=True, exist_ok=True)
     for name, content in files.items():
-        path = out / name
-        path.write_bytes(content)
         if name.endswith(("-key.pem", ".p12")):
-            path.chmod(0o600)
+            write_private_key(out / name, content)
+        else:
+            (out / name).write_bytes(content)
     for name in files:
         print(out / name)
     return 0
