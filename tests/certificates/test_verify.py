@@ -24,13 +24,15 @@ from cryptography.x509.oid import ExtendedKeyUsageOID, ObjectIdentifier
 from cryptography.x509.verification import DNSName, PolicyBuilder, Store, VerificationError
 from timeouts import within
 
-import certkit.certificates.verify as verify_module
 from certkit import InputError, Issued, Lab
+from certkit.certificates.names import host_name
 from certkit.certificates.pki import pem_bundle
 from certkit.certificates.verify import (
+    FACT_NAMES,
     FAILURE_CLASSES,
     Failure,
     Verification,
+    message_group,
     verify_chain,
 )
 from certkit.datafiles import data_file
@@ -89,7 +91,7 @@ def check(
             )
         else:
             assert host is not None
-            builder.build_server_verifier(verify_module._subject(host)).verify(
+            builder.build_server_verifier(host_name(host)).verify(
                 leaf.certificate, [c.certificate for c in intermediates]
             )
         theirs = True
@@ -515,7 +517,7 @@ def test_unrecognized_critical_extension(pki: Pki) -> None:
 
 
 def test_unknown_messages_are_explained_as_other() -> None:
-    assert verify_module._group("a message no version of cryptography has printed yet") == "other"
+    assert message_group("a message no version of cryptography has printed yet") == "other"
 
 
 # -- hostile pool ---------------------------------------------------------------------------------
@@ -629,7 +631,7 @@ def test_bad_arguments_raise_input_error(pki: Pki) -> None:
 def test_every_failure_class_is_explained_in_the_data_file() -> None:
     data = json.loads(DATA.read_text(encoding="utf-8"))
     assert list(data["classes"]) == list(FAILURE_CLASSES)
-    known = set(verify_module._FACT_NAMES) | {"owner", "ring"}
+    known = set(FACT_NAMES) | {"owner", "ring"}
     placeholder = re.compile(r"\{(\w+)\}")
     for kind, entry in data["classes"].items():
         for key in ("title", "rfc", "rule", "detail", "fix", "keyring"):
@@ -646,7 +648,7 @@ def test_every_failure_class_is_explained_in_the_data_file() -> None:
 
 def test_sketches_fit_with_the_longest_labels() -> None:
     data = json.loads(DATA.read_text(encoding="utf-8"))
-    facts = dict.fromkeys(verify_module._FACT_NAMES, "x" * 32)
+    facts = dict.fromkeys(FACT_NAMES, "x" * 32)
     facts.update(
         host_q="zcee.example.com", altname="DOMAIN('zcee.example.com')", purpose="serverAuth"
     )

@@ -26,6 +26,7 @@ from certkit.defaults import KEY_TYPE
 from certkit.errors import InputError
 
 __all__ = [
+    "CURVES",
     "KEY_TYPES",
     "KeyType",
     "PrivateKey",
@@ -60,11 +61,12 @@ PrivateKey: TypeAlias = (
 
 _DOMAIN = b"certkit/derive/v1\x00"
 
-_CURVES: dict[str, ec.EllipticCurve] = {
+CURVES: dict[str, ec.EllipticCurve] = {
     "ec-p256": ec.SECP256R1(),
     "ec-p384": ec.SECP384R1(),
     "ec-p521": ec.SECP521R1(),
 }
+"""The elliptic curve of each EC key type of ``KEY_TYPES`` (NIST P-256, P-384 and P-521)."""
 
 
 def _primes_below(limit: int) -> list[int]:
@@ -209,8 +211,8 @@ def derive_key(seed: str | bytes, label: str, key_type: str = KEY_TYPE) -> Priva
         >>> a.private_numbers() == b.private_numbers()
         True
     """
-    if key_type in _CURVES:
-        curve = _CURVES[key_type]
+    if key_type in CURVES:
+        curve = CURVES[key_type]
         order = curve.group_order
         # 64 extra bits make the reduction's bias negligible (FIPS 186-5, A.2.1).
         material = derive_bytes(seed, f"{key_type}:{label}", (order.bit_length() + 64 + 7) // 8)

@@ -37,7 +37,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any, Literal, TypeVar, get_args
@@ -47,7 +47,7 @@ from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives.asymmetric import ec, ed448, ed25519, rsa
 from cryptography.x509.oid import ExtendedKeyUsageOID, SignatureAlgorithmOID
 
-from certkit.certificates.names import common_name
+from certkit.certificates.names import common_name, extended_key_usages
 from certkit.datafiles import read_json
 from certkit.defaults import EXPIRING_DAYS
 from certkit.errors import InputError
@@ -254,16 +254,6 @@ def _check(rule_id: str) -> Callable[[_Check], _Check]:
 
 # -- helpers for messages --------------------------------------------------------------------------
 
-_EKU_NAMES = {
-    ExtendedKeyUsageOID.SERVER_AUTH: "serverAuth",
-    ExtendedKeyUsageOID.CLIENT_AUTH: "clientAuth",
-    ExtendedKeyUsageOID.CODE_SIGNING: "codeSigning",
-    ExtendedKeyUsageOID.EMAIL_PROTECTION: "emailProtection",
-    ExtendedKeyUsageOID.TIME_STAMPING: "timeStamping",
-    ExtendedKeyUsageOID.OCSP_SIGNING: "OCSPSigning",
-    ExtendedKeyUsageOID.ANY_EXTENDED_KEY_USAGE: "anyExtendedKeyUsage",
-}
-
 _WEAK_SIGNATURES = {
     SignatureAlgorithmOID.RSA_WITH_MD5: "md5WithRSAEncryption (MD5)",
     SignatureAlgorithmOID.RSA_WITH_SHA1: "sha1WithRSAEncryption (SHA-1)",
@@ -275,11 +265,6 @@ _WEAK_SIGNATURES = {
 
 
 _NIST_CURVES = {"secp256r1": "P-256", "secp384r1": "P-384", "secp521r1": "P-521"}
-
-
-def _eku_list(oids: Iterable[x509.ObjectIdentifier]) -> str:
-    names = [_EKU_NAMES.get(oid, oid.dotted_string) for oid in oids]
-    return ", ".join(names) if names else "nothing"
 
 
 def _key_name(key: object) -> str:
@@ -365,7 +350,9 @@ def _server_eku(c: _Subject) -> str | None:
     eku = c.eku
     if eku is None or ExtendedKeyUsageOID.SERVER_AUTH in eku:
         return None
-    return f"extendedKeyUsage lists {_eku_list(eku)} but not serverAuth: clients refuse it"
+    return (
+        f"extendedKeyUsage lists {extended_key_usages(eku)} but not serverAuth: clients refuse it"
+    )
 
 
 @_check("client-eku-no-clientauth")
@@ -373,7 +360,9 @@ def _client_eku(c: _Subject) -> str | None:
     eku = c.eku
     if eku is None or ExtendedKeyUsageOID.CLIENT_AUTH in eku:
         return None
-    return f"extendedKeyUsage lists {_eku_list(eku)} but not clientAuth: servers refuse it"
+    return (
+        f"extendedKeyUsage lists {extended_key_usages(eku)} but not clientAuth: servers refuse it"
+    )
 
 
 @_check("leaf-no-eku")
@@ -389,7 +378,9 @@ def _ca_has_eku(c: _Subject) -> str | None:
     if eku is None:
         return None
     root = " (a root CA should carry none)" if c.cert.issuer == c.cert.subject else ""
-    return f"extendedKeyUsage {_eku_list(eku)} limits every certificate below this CA{root}"
+    return (
+        f"extendedKeyUsage {extended_key_usages(eku)} limits every certificate below this CA{root}"
+    )
 
 
 @_check("ku-encipherment-non-rsa")

@@ -30,7 +30,7 @@ from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa, x25519
 from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
-from certkit.certificates.keys import KEY_TYPES, PrivateKey, derive_bytes, derive_key
+from certkit.certificates.keys import CURVES, KEY_TYPES, PrivateKey, derive_bytes, derive_key
 from certkit.certificates.names import common_name, distinguished_name
 from certkit.defaults import KEY_TYPE, LAB_HOSTS
 from certkit.errors import InputError
@@ -809,9 +809,8 @@ class Lab:
 
 
 def _generate_key(key_type: str) -> PrivateKey:
-    curves = {"ec-p256": ec.SECP256R1(), "ec-p384": ec.SECP384R1(), "ec-p521": ec.SECP521R1()}
-    if key_type in curves:
-        return ec.generate_private_key(curves[key_type])
+    if key_type in CURVES:
+        return ec.generate_private_key(CURVES[key_type])
     if key_type in ("rsa-2048", "rsa-3072", "rsa-4096"):
         return rsa.generate_private_key(65537, int(key_type.removeprefix("rsa-")))
     if key_type == "ed25519":
