@@ -98,7 +98,7 @@ def check(
     except VerificationError:
         theirs = False
     assert result.ok is theirs
-    text = result.explain()
+    text = result.to_text()
     assert json.loads(json.dumps(result.to_dict()))["ok"] is result.ok
     if not result.ok:
         failure = result.failure
@@ -153,7 +153,7 @@ def test_server_chain_verifies(pki: Pki) -> None:
     assert result.ok and result.failure is None
     assert result.chain == [pki.server.certificate, pki.inter.certificate, pki.root.certificate]
     assert (result.purpose, result.host, result.at) == ("server", "zcee.example.com", pki.at)
-    assert result.explain().splitlines() == [
+    assert result.to_text().splitlines() == [
         "verified for host zcee.example.com at 2026-01-02 00:00:00 UTC",
         "  0 CN=zcee.example.com",
         "      issued by CN=Verify Issuing CA",
@@ -173,7 +173,7 @@ def test_client_chain_verifies(pki: Pki) -> None:
     result = check(client, [pki.inter], [pki.root], pki.at, client=True)
     assert result.ok and result.purpose == "client" and result.host is None
     assert result.chain == [client.certificate, pki.inter.certificate, pki.root.certificate]
-    assert result.explain().startswith("verified for client use at ")
+    assert result.to_text().startswith("verified for client use at ")
 
 
 def test_intermediates_in_any_order_and_extra_ones(pki: Pki) -> None:

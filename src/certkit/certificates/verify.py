@@ -32,7 +32,7 @@ import hashlib
 import ipaddress
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, TypeVar
 
 from cryptography import x509
@@ -253,6 +253,8 @@ class Verification:
         purpose: ``"server"`` or ``"client"``: what the leaf was verified for.
         host: The server name checked (``None`` for a client certificate).
         at: The time of verification (UTC).
+        ring_owner: The key ring owner that a failure's RACF sketch names.
+        ring: The key ring that a failure's RACF sketch names.
     """
 
     ok: bool
@@ -261,17 +263,34 @@ class Verification:
     purpose: str
     host: str | None
     at: dt.datetime
+    ring_owner: str = RING_OWNER
+    ring: str = RING_NAME
 
-    def explain(self, *, ring_owner: str = RING_OWNER, ring: str = RING_NAME) -> str:
+    def for_ring(self, owner: str, ring: str) -> Verification:
+        """The same result, with a RACF sketch for another key ring and owner.
+
+        Args:
+            owner: The user ID that owns the key ring.
+            ring: The key ring's name.
+
+        Returns:
+            A copy whose ``to_text()`` and ``to_dict()`` name that ring.
+        """
+        return replace(self, ring_owner=owner, ring=ring)
+
+    def to_text(self, *, ring_owner: str | None = None, ring: str | None = None) -> str:
         """The result in words, as ``certkit verify`` prints it.
 
         Args:
-            ring_owner: The key ring owner to use in the RACF sketch.
-            ring: The key ring name to use in the RACF sketch.
+            ring_owner: The key ring owner to use in the RACF sketch (``self.ring_owner`` if
+                ``None``).
+            ring: The key ring name to use in the RACF sketch (``self.ring`` if ``None``).
 
         Returns:
             Several lines of text, without a final newline.
         """
+        ring_owner = self.ring_owner if ring_owner is None else ring_owner
+        ring = self.ring if ring is None else ring
         when = _when(self.at)
         target = f"for host {self.host}" if self.host is not None else "for client use"
         if self.ok:
@@ -300,8 +319,16 @@ class Verification:
         lines += _wrapped("cryptography: ", failure.message)
         return "\n".join(lines)
 
-    def to_dict(self, *, ring_owner: str = RING_OWNER, ring: str = RING_NAME) -> dict[str, Any]:
-        """The result as JSON-ready data (``certkit verify --json`` prints it)."""
+    def to_dict(self, *, ring_owner: str | None = None, ring: str | None = None) -> dict[str, Any]:
+        """The result as JSON-ready data (``certkit verify --json`` prints it).
+
+        Args:
+            ring_owner: The key ring owner in the failure's RACF sketch (``self.ring_owner`` if
+                ``None``).
+            ring: The key ring in the failure's RACF sketch (``self.ring`` if ``None``).
+        """
+        ring_owner = self.ring_owner if ring_owner is None else ring_owner
+        ring = self.ring if ring is None else ring
         return {
             "ok": self.ok,
             "purpose": self.purpose,
