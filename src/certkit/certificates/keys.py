@@ -30,6 +30,8 @@ __all__ = [
     "KEY_TYPES",
     "KeyType",
     "PrivateKey",
+    "SigningKey",
+    "SigningPublicKey",
     "derive_bytes",
     "derive_key",
 ]
@@ -58,6 +60,14 @@ PrivateKey: TypeAlias = (
     | x25519.X25519PrivateKey
 )
 """Any private key certkit derives."""
+
+SigningKey: TypeAlias = ec.EllipticCurvePrivateKey | rsa.RSAPrivateKey | ed25519.Ed25519PrivateKey
+"""A private key that can sign certificates (every key type but ``x25519``)."""
+
+SigningPublicKey: TypeAlias = (
+    ec.EllipticCurvePublicKey | rsa.RSAPublicKey | ed25519.Ed25519PublicKey
+)
+"""The public key of a [`SigningKey`][certkit.certificates.keys.SigningKey]."""
 
 _DOMAIN = b"certkit/derive/v1\x00"
 

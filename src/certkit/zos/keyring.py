@@ -27,7 +27,8 @@ from typing import TYPE_CHECKING
 from cryptography import x509
 from cryptography.exceptions import InvalidSignature
 
-from certkit.certificates.pki import Issued, LabPKI, SigningKey
+from certkit.certificates.keys import SigningKey
+from certkit.certificates.pki import Issued, LabPKI
 from certkit.defaults import (
     CLIENT_LABEL,
     INTERMEDIATE_CA_LABEL,
