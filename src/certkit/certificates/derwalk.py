@@ -895,22 +895,23 @@ def _tlvs(der: bytes, start: int, end: int) -> list[_TLV]:
     return [_TLV(*item) for item in _children(der, start, end)]
 
 
-class _Walker:
-    """Walks TLVs against the ASN.1 definitions, appending a Node for each."""
+def _matches(f: _Field, tag: Tag) -> bool:
+    """Whether a TLV with ``tag`` can be field ``f``."""
+    if f.implicit is not None or f.explicit is not None:
+        number = f.implicit if f.implicit is not None else f.explicit
+        return tag.cls == "context" and tag.number == number
+    if isinstance(f.spec, _Choice):
+        return any(_matches(alt, tag) for alt in f.spec.alternatives)
+    expected = _expected_universal(f.spec)
+    return expected is None or (tag.cls == "universal" and tag.number in expected)
+
+
+class _Tree:
+    """The nodes of one walk, in document order, and the walk of bytes without a definition."""
 
     def __init__(self, der: bytes) -> None:
         self.der = der
         self.nodes: list[Node] = []
-
-    def matches(self, f: _Field, tag: Tag) -> bool:
-        """Whether a TLV with ``tag`` can be field ``f``."""
-        if f.implicit is not None or f.explicit is not None:
-            number = f.implicit if f.implicit is not None else f.explicit
-            return tag.cls == "context" and tag.number == number
-        if isinstance(f.spec, _Choice):
-            return any(self.matches(alt, tag) for alt in f.spec.alternatives)
-        expected = _expected_universal(f.spec)
-        return expected is None or (tag.cls == "universal" and tag.number in expected)
 
     def add(self, tlv: _TLV, path: str, depth: int, **kw: Any) -> int:
         self.nodes.append(Node(tlv.offset, tlv.hl, tlv.length, tlv.tag, path, depth, **kw))
@@ -936,20 +937,41 @@ class _Walker:
         self.add(tlv, path, depth, asn1_type=asn1_type, value=value, text=text, problem=problem)
         return value
 
+    def primitive(
+        self, tlv: _TLV, path: str, depth: int, asn1_type: str, number: int, how: str
+    ) -> Any:
+        """Decode a primitive TLV as universal type ``number`` (``how``: a decoding variant)."""
+        raw = self.der[tlv.start : tlv.end]
+        problem = None
+        try:
+            value, text = _decode(number, raw, how)
+        except ValueError as exc:
+            value, text, problem = None, _hex(raw), str(exc)
+        self.add(tlv, path, depth, asn1_type=asn1_type, value=value, text=text, problem=problem)
+        return value
+
+
+class _Walker:
+    """Walks TLVs against the ASN.1 definitions, recording a Node for each in its tree."""
+
+    def __init__(self, der: bytes) -> None:
+        self.der = der
+        self.tree = _Tree(der)
+
     def field(self, f: _Field, tlv: _TLV, path: str, depth: int, values: Values) -> Any:
         """Walk a TLV known to match field ``f``."""
         if f.explicit is None:
             return self.typed(f.spec, tlv, path, depth, values, implicit=f.implicit is not None)
         if not tlv.tag.constructed:
-            return self.generic(
+            return self.tree.generic(
                 tlv, path, depth, "", f"EXPLICIT [{f.explicit}] must be constructed"
             )
-        self.add(tlv, path, depth, asn1_type=f"[{f.explicit}] EXPLICIT", explicit=True)
+        self.tree.add(tlv, path, depth, asn1_type=f"[{f.explicit}] EXPLICIT", explicit=True)
         inner = _tlvs(self.der, tlv.start, tlv.end)
         if len(inner) != 1:
             for i, child in enumerate(inner):
                 problem = "an EXPLICIT tag holds exactly one value"
-                self.generic(child, _join(path, f"[{i}]"), depth + 1, "", problem)
+                self.tree.generic(child, _join(path, f"[{i}]"), depth + 1, "", problem)
             return None
         return self.typed(f.spec, inner[0], path, depth + 1, values)
 
@@ -967,20 +989,20 @@ class _Walker:
         problem: str | None
         if isinstance(spec, _Choice):
             for alt in spec.alternatives:
-                if self.matches(alt, tag):
+                if _matches(alt, tag):
                     return self.field(alt, tlv, _join(path, alt.name), depth, values)
             problem = f"{tag.name} is none of the alternatives of {spec.type_name}"
-            return self.generic(tlv, path, depth, spec.type_name, problem)
+            return self.tree.generic(tlv, path, depth, spec.type_name, problem)
         expected = None if implicit else _expected_universal(spec)
         if expected is not None and not (tag.cls == "universal" and tag.number in expected):
             names = " or ".join(sorted(_UNIVERSAL.get(n, str(n)) for n in expected))
             problem = f"expected {names}, found {tag.name}"
-            return self.generic(tlv, path, depth, spec.type_name, problem)
+            return self.tree.generic(tlv, path, depth, spec.type_name, problem)
         if isinstance(spec, _Seq | _SeqOf):
             if not tag.constructed:
                 problem = f"{spec.type_name} must be constructed"
-                return self.generic(tlv, path, depth, spec.type_name, problem)
-            self.add(tlv, path, depth, asn1_type=spec.type_name)
+                return self.tree.generic(tlv, path, depth, spec.type_name, problem)
+            self.tree.add(tlv, path, depth, asn1_type=spec.type_name)
             if isinstance(spec, _Seq):
                 return self.sequence(spec, tlv, path, depth + 1)
             # Items see the enclosing SEQUENCE's fields (SET OF ANY DEFINED BY type).
@@ -993,28 +1015,21 @@ class _Walker:
             if spec.container is not None:
                 return self.container(spec, resolved, tlv, path, depth)
             if resolved is None:
-                return self.generic(tlv, path, depth, spec.type_name)
+                return self.tree.generic(tlv, path, depth, spec.type_name)
             name, inner_spec = resolved
             return self.typed(inner_spec, tlv, _join(path, name), depth, {})
         if isinstance(spec, _Any) or (
             isinstance(spec, _AnyString)
             and (tag.cls != "universal" or tag.number not in _STRING_CODECS)
         ):
-            return self.generic(tlv, path, depth, spec.type_name)
+            return self.tree.generic(tlv, path, depth, spec.type_name)
         # A primitive: _Prim or _AnyString.
         if tag.constructed:
-            return self.generic(tlv, path, depth, spec.type_name, f"{spec.type_name} is primitive")
+            return self.tree.generic(
+                tlv, path, depth, spec.type_name, f"{spec.type_name} is primitive"
+            )
         number, how = (spec.number, spec.how) if isinstance(spec, _Prim) else (tag.number, "")
-        raw = self.der[tlv.start : tlv.end]
-        problem = None
-        try:
-            value, text = _decode(number, raw, how)
-        except ValueError as exc:
-            value, text, problem = None, _hex(raw), str(exc)
-        self.add(
-            tlv, path, depth, asn1_type=spec.type_name, value=value, text=text, problem=problem
-        )
-        return value
+        return self.tree.primitive(tlv, path, depth, spec.type_name, number, how)
 
     def container(
         self, spec: _Defined, resolved: tuple[str, Spec] | None, tlv: _TLV, path: str, depth: int
@@ -1023,17 +1038,19 @@ class _Walker:
         der = self.der
         problem: str | None
         if tlv.tag.constructed:
-            return self.generic(tlv, path, depth, spec.type_name, f"{spec.type_name} is primitive")
+            return self.tree.generic(
+                tlv, path, depth, spec.type_name, f"{spec.type_name} is primitive"
+            )
         inner_start = tlv.start
         if spec.container == 3:
             if tlv.length < 1 or der[tlv.start] > 7:
                 problem = "BIT STRING has no valid unused-bits byte"
-                return self.generic(tlv, path, depth, spec.type_name, problem)
+                return self.tree.generic(tlv, path, depth, spec.type_name, problem)
             inner_start += 1
         raw = der[inner_start : tlv.end]
         if resolved is None or (spec.container == 3 and der[tlv.start] != 0):
             value, text = _decode(spec.container or 4, der[tlv.start : tlv.end])
-            self.add(tlv, path, depth, asn1_type=spec.type_name, value=value, text=text)
+            self.tree.add(tlv, path, depth, asn1_type=spec.type_name, value=value, text=text)
             return value
         name, inner_spec = resolved
         try:
@@ -1045,7 +1062,7 @@ class _Walker:
             if len(inner) != 1:
                 problem = f"the value should be one DER {name}, found {len(inner)} values"
         if problem is not None:
-            self.add(
+            self.tree.add(
                 tlv,
                 path,
                 depth,
@@ -1056,14 +1073,14 @@ class _Walker:
             )
             return raw
         text = f"DER of {name} ({len(raw)} bytes)"
-        index = self.add(
+        index = self.tree.add(
             tlv, path, depth, asn1_type=spec.type_name, value=raw, encapsulates=True, text=text
         )
-        mark = len(self.nodes)
+        mark = len(self.tree.nodes)
         result = self.typed(inner_spec, inner[0], _join(path, name), depth + 1, {})
-        if any(node.problem for node in self.nodes[mark:]):
+        if any(node.problem for node in self.tree.nodes[mark:]):
             problem = f"the {name} inside does not decode"
-            self.nodes[index] = replace(self.nodes[index], problem=problem)
+            self.tree.nodes[index] = replace(self.tree.nodes[index], problem=problem)
         return result
 
     def sequence(self, spec: _Seq, tlv: _TLV, path: str, depth: int) -> Values:
@@ -1075,10 +1092,10 @@ class _Walker:
             while (
                 index < len(fields)
                 and fields[index].optional
-                and not self.matches(fields[index], child.tag)
+                and not _matches(fields[index], child.tag)
             ):
                 index += 1
-            if index < len(fields) and self.matches(fields[index], child.tag):
+            if index < len(fields) and _matches(fields[index], child.tag):
                 f = fields[index]
                 index += 1
                 values[f.name] = self.field(f, child, _join(path, f.name), depth, values)
@@ -1088,7 +1105,7 @@ class _Walker:
                 index += 1
             else:
                 problem = f"unexpected {child.tag.name} after the last field of {spec.type_name}"
-            self.generic(child, _join(path, f"?{child.offset}"), depth, "", problem)
+            self.tree.generic(child, _join(path, f"?{child.offset}"), depth, "", problem)
         return values
 
 
@@ -1173,10 +1190,10 @@ def der_walk(der: bytes, kind: Kind = "auto") -> list[Node]:
         )
     walker = _Walker(der)
     if chosen == "generic":
-        walker.generic(_TLV(0, tag, hl, length), "", 0)
+        walker.tree.generic(_TLV(0, tag, hl, length), "", 0)
     else:
         walker.typed(_SCHEMAS[chosen], _TLV(0, tag, hl, length), "", 0, {})
-    return walker.nodes
+    return walker.tree.nodes
 
 
 def hex_view(
