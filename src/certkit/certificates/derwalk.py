@@ -34,10 +34,12 @@ from certkit.datafiles import read_json
 from certkit.errors import InputError
 
 __all__ = [
+    "TLV",
     "DerError",
     "Kind",
     "Node",
     "Tag",
+    "children",
     "der_walk",
     "detect_kind",
     "hex_view",
@@ -279,12 +281,43 @@ def read_tlv(der: bytes, offset: int = 0, end: int | None = None) -> tuple[Tag, 
     return Tag(cls, constructed, number), pos - offset, length
 
 
-def _children(der: bytes, start: int, end: int) -> list[tuple[int, Tag, int, int]]:
+class TLV(NamedTuple):
+    """One tag-length-value as read, before the walk gives it a meaning.
+
+    Attributes:
+        offset: Where it starts (its first tag byte).
+        tag: Its tag.
+        hl: The length of its header (tag and length octets).
+        length: The length of its content.
+    """
+
+    offset: int
+    tag: Tag
+    hl: int
+    length: int
+
+    @property
+    def start(self) -> int:
+        """Where the content starts."""
+        return self.offset + self.hl
+
+    @property
+    def end(self) -> int:
+        """The offset just after it."""
+        return self.offset + self.hl + self.length
+
+
+def children(der: bytes, start: int, end: int) -> list[TLV]:
+    """The TLVs one after the other from ``start`` to ``end`` (a constructed value's content).
+
+    Raises:
+        DerError: If a TLV there is malformed or runs past ``end``.
+    """
     out = []
     pos = start
     while pos < end:
         tag, hl, length = read_tlv(der, pos, end)
-        out.append((pos, tag, hl, length))
+        out.append(TLV(pos, tag, hl, length))
         pos += hl + length
     return out
 
@@ -876,25 +909,6 @@ def _expected_universal(spec: Spec) -> set[int] | None:
     return None
 
 
-class _TLV(NamedTuple):
-    offset: int
-    tag: Tag
-    hl: int
-    length: int
-
-    @property
-    def start(self) -> int:
-        return self.offset + self.hl
-
-    @property
-    def end(self) -> int:
-        return self.offset + self.hl + self.length
-
-
-def _tlvs(der: bytes, start: int, end: int) -> list[_TLV]:
-    return [_TLV(*item) for item in _children(der, start, end)]
-
-
 def _matches(f: _Field, tag: Tag) -> bool:
     """Whether a TLV with ``tag`` can be field ``f``."""
     if f.implicit is not None or f.explicit is not None:
@@ -913,17 +927,17 @@ class _Tree:
         self.der = der
         self.nodes: list[Node] = []
 
-    def add(self, tlv: _TLV, path: str, depth: int, **kw: Any) -> int:
+    def add(self, tlv: TLV, path: str, depth: int, **kw: Any) -> int:
         self.nodes.append(Node(tlv.offset, tlv.hl, tlv.length, tlv.tag, path, depth, **kw))
         return len(self.nodes) - 1
 
     def generic(
-        self, tlv: _TLV, path: str, depth: int, asn1_type: str = "", problem: str | None = None
+        self, tlv: TLV, path: str, depth: int, asn1_type: str = "", problem: str | None = None
     ) -> Any:
         """Walk a TLV without a definition: constructed values by index, primitives decoded."""
         if tlv.tag.constructed:
             self.add(tlv, path, depth, asn1_type=asn1_type, problem=problem)
-            for i, child in enumerate(_tlvs(self.der, tlv.start, tlv.end)):
+            for i, child in enumerate(children(self.der, tlv.start, tlv.end)):
                 self.generic(child, _join(path, f"[{i}]"), depth + 1)
             return None
         raw = self.der[tlv.start : tlv.end]
@@ -938,7 +952,7 @@ class _Tree:
         return value
 
     def primitive(
-        self, tlv: _TLV, path: str, depth: int, asn1_type: str, number: int, how: str
+        self, tlv: TLV, path: str, depth: int, asn1_type: str, number: int, how: str
     ) -> Any:
         """Decode a primitive TLV as universal type ``number`` (``how``: a decoding variant)."""
         raw = self.der[tlv.start : tlv.end]
@@ -958,7 +972,7 @@ class _Walker:
         self.der = der
         self.tree = _Tree(der)
 
-    def field(self, f: _Field, tlv: _TLV, path: str, depth: int, values: Values) -> Any:
+    def field(self, f: _Field, tlv: TLV, path: str, depth: int, values: Values) -> Any:
         """Walk a TLV known to match field ``f``."""
         if f.explicit is None:
             return self.typed(f.spec, tlv, path, depth, values, implicit=f.implicit is not None)
@@ -967,7 +981,7 @@ class _Walker:
                 tlv, path, depth, "", f"EXPLICIT [{f.explicit}] must be constructed"
             )
         self.tree.add(tlv, path, depth, asn1_type=f"[{f.explicit}] EXPLICIT", explicit=True)
-        inner = _tlvs(self.der, tlv.start, tlv.end)
+        inner = children(self.der, tlv.start, tlv.end)
         if len(inner) != 1:
             for i, child in enumerate(inner):
                 problem = "an EXPLICIT tag holds exactly one value"
@@ -978,7 +992,7 @@ class _Walker:
     def typed(
         self,
         spec: Spec,
-        tlv: _TLV,
+        tlv: TLV,
         path: str,
         depth: int,
         values: Values,
@@ -1008,7 +1022,7 @@ class _Walker:
             # Items see the enclosing SEQUENCE's fields (SET OF ANY DEFINED BY type).
             return [
                 self.typed(spec.item, item, _join(path, f"[{i}]"), depth + 1, values)
-                for i, item in enumerate(_tlvs(self.der, tlv.start, tlv.end))
+                for i, item in enumerate(children(self.der, tlv.start, tlv.end))
             ]
         if isinstance(spec, _Defined):
             resolved = spec.resolve(values)
@@ -1032,7 +1046,7 @@ class _Walker:
         return self.tree.primitive(tlv, path, depth, spec.type_name, number, how)
 
     def container(
-        self, spec: _Defined, resolved: tuple[str, Spec] | None, tlv: _TLV, path: str, depth: int
+        self, spec: _Defined, resolved: tuple[str, Spec] | None, tlv: TLV, path: str, depth: int
     ) -> Any:
         """An OCTET STRING or BIT STRING whose content may be DER of a known type."""
         der = self.der
@@ -1054,7 +1068,7 @@ class _Walker:
             return value
         name, inner_spec = resolved
         try:
-            inner = _tlvs(der, inner_start, tlv.end)
+            inner = children(der, inner_start, tlv.end)
         except DerError as exc:
             inner, problem = [], f"the value should be DER of {name}, but: {exc}"
         else:
@@ -1083,12 +1097,12 @@ class _Walker:
             self.tree.nodes[index] = replace(self.tree.nodes[index], problem=problem)
         return result
 
-    def sequence(self, spec: _Seq, tlv: _TLV, path: str, depth: int) -> Values:
+    def sequence(self, spec: _Seq, tlv: TLV, path: str, depth: int) -> Values:
         """Match the children of a SEQUENCE to its fields, skipping absent OPTIONAL ones."""
         values: Values = {}
         fields = list(spec.fields)
         index = 0
-        for child in _tlvs(self.der, tlv.start, tlv.end):
+        for child in children(self.der, tlv.start, tlv.end):
             while (
                 index < len(fields)
                 and fields[index].optional
@@ -1125,13 +1139,13 @@ def detect_kind(der: bytes) -> Literal["certificate", "csr", "crl", "generic"]:
         tag, hl, length = read_tlv(der)
         if tag != Tag("universal", True, 16):
             return "generic"
-        outer = _children(der, hl, hl + length)
+        outer = children(der, hl, hl + length)
         if len(outer) != 3 or outer[0][1] != Tag("universal", True, 16):
             return "generic"
         if outer[2][1] != Tag("universal", False, 3):
             return "generic"
         pos, _, h, n = outer[0]
-        inner = _children(der, pos + h, pos + h + n)
+        inner = children(der, pos + h, pos + h + n)
         if len(inner) < 3:
             return "generic"
         tags = [t for _, t, _, _ in inner]
@@ -1143,7 +1157,7 @@ def detect_kind(der: bytes) -> Literal["certificate", "csr", "crl", "generic"]:
         if tags[0] != Tag("universal", False, 2) or tags[1] != seq:
             return "generic"
         p, _, h, n = inner[1]
-        second = _children(der, p + h, p + h + n)
+        second = children(der, p + h, p + h + n)
         if second and second[0][1] == Tag("universal", True, 17):
             return "csr"  # version, then the subject Name (a SEQUENCE OF SET)
         if len(tags) > 3 and tags[3].cls == "universal" and tags[3].number in (23, 24):
@@ -1190,9 +1204,9 @@ def der_walk(der: bytes, kind: Kind = "auto") -> list[Node]:
         )
     walker = _Walker(der)
     if chosen == "generic":
-        walker.tree.generic(_TLV(0, tag, hl, length), "", 0)
+        walker.tree.generic(TLV(0, tag, hl, length), "", 0)
     else:
-        walker.typed(_SCHEMAS[chosen], _TLV(0, tag, hl, length), "", 0, {})
+        walker.typed(_SCHEMAS[chosen], TLV(0, tag, hl, length), "", 0, {})
     return walker.tree.nodes
 
 

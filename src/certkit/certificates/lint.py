@@ -406,24 +406,21 @@ def _server_no_san(c: _Subject) -> str | None:
     return None
 
 
+def _eku_lacks(c: _Subject, usage: x509.ObjectIdentifier, name: str, peer: str) -> str | None:
+    eku = c.eku
+    if eku is None or usage in eku:
+        return None
+    return f"extendedKeyUsage lists {extended_key_usages(eku)} but not {name}: {peer} refuse it"
+
+
 @_check("server-eku-no-serverauth")
 def _server_eku(c: _Subject) -> str | None:
-    eku = c.eku
-    if eku is None or ExtendedKeyUsageOID.SERVER_AUTH in eku:
-        return None
-    return (
-        f"extendedKeyUsage lists {extended_key_usages(eku)} but not serverAuth: clients refuse it"
-    )
+    return _eku_lacks(c, ExtendedKeyUsageOID.SERVER_AUTH, "serverAuth", "clients")
 
 
 @_check("client-eku-no-clientauth")
 def _client_eku(c: _Subject) -> str | None:
-    eku = c.eku
-    if eku is None or ExtendedKeyUsageOID.CLIENT_AUTH in eku:
-        return None
-    return (
-        f"extendedKeyUsage lists {extended_key_usages(eku)} but not clientAuth: servers refuse it"
-    )
+    return _eku_lacks(c, ExtendedKeyUsageOID.CLIENT_AUTH, "clientAuth", "servers")
 
 
 @_check("leaf-no-eku")
