@@ -215,6 +215,7 @@ class Validity:
     status: Literal["valid", "expired", "not yet valid"]
     time_left: dt.timedelta
 
+    # Deliberate boilerplate: a branch per status, as Tag.name has a branch per tag class.
     def __str__(self) -> str:
         """The status in words, e.g. ``valid, 89 days 23 hours left``."""
         if self.status == "expired":
@@ -703,6 +704,7 @@ def _describe_certificate(
         if not any(info.problem for info in extensions):
             problems.extend(extension_problems)  # e.g. a duplicate extension
     self_signed = _issued(cert, cert)
+    # Deliberate boilerplate: keyword constructors of the two description types, field by field.
     return CertificateDescription(
         number=number,
         block=block,

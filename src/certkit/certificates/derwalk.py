@@ -281,6 +281,8 @@ def read_tlv(der: bytes, offset: int = 0, end: int | None = None) -> tuple[Tag, 
     return Tag(cls, constructed, number), pos - offset, length
 
 
+# Deliberate boilerplate: start and end say of a bare TLV what Node.content_offset and
+# Node.end say of a walked one (a TLV is what the walk holds before it gives it a meaning).
 class TLV(NamedTuple):
     """One tag-length-value as read, before the walk gives it a meaning.
 

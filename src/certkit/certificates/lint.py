@@ -413,6 +413,8 @@ def _eku_lacks(c: _Subject, usage: x509.ObjectIdentifier, name: str, peer: str) 
     return f"extendedKeyUsage lists {extended_key_usages(eku)} but not {name}: {peer} refuse it"
 
 
+# Deliberate boilerplate: every rule below is a small function of one shape (read a part of
+# the certificate, return None or a one-line message), one per rule id of lint_rules.json.
 @_check("server-eku-no-serverauth")
 def _server_eku(c: _Subject) -> str | None:
     return _eku_lacks(c, ExtendedKeyUsageOID.SERVER_AUTH, "serverAuth", "clients")

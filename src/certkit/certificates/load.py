@@ -679,6 +679,8 @@ def _check_der_length(number: int, kind: str, der: bytes) -> None:
         )
 
 
+# Deliberate boilerplate: PEM and DER keys (load_private_key below) are read and their
+# password errors explained alike, each with the messages of its own format.
 def _pem_key(number: int, whole: bytes, password: str | bytes | None) -> PrivateKeyTypes:
     raw = _password_bytes(password)
     try:

@@ -42,6 +42,7 @@ def common_name(name: x509.Name) -> str | None:
     return value.decode("utf-8", "replace") if isinstance(value, bytes) else value
 
 
+# Deliberate boilerplate: one isinstance branch per GeneralName type, as openssl names them.
 def general_name(name: x509.GeneralName) -> str:
     """A subjectAltName-style entry as openssl prints it: ``DNS:host``, ``IP:127.0.0.1``, ..."""
     if isinstance(name, x509.DNSName):

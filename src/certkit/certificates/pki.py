@@ -384,6 +384,8 @@ class Lab:
         extensions = profiles.customised(profile, extra_extensions, omit)
         return self._issue(label, _cn(common_name), key, None, extensions, days, start)
 
+    # Deliberate boilerplate: the issuing methods' Args sections describe the same options in
+    # the same words, so that each method's documentation stands alone on the API page.
     def intermediate_ca(
         self,
         issuer: Issued,

@@ -29,6 +29,8 @@ mermaid (a sequence diagram) or json (records and messages with their bytes in h
 status: 0 the handshake succeeded, 1 it failed (the recording is still printed), 2 bad input."""
 
 
+# Deliberate boilerplate: every command registers its parser in the same shape (name, help,
+# description, options, handler); what two commands share is in certkit.cli.options.
 def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Register the command."""
     parser = commands.add_parser(

@@ -20,6 +20,7 @@ from certkit.cli.output import show
 from certkit.errors import InputError
 
 
+# Deliberate boilerplate: registered in the shape of every command (see handshake).
 def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Register the command."""
     parser = commands.add_parser(

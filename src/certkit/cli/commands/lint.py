@@ -21,6 +21,7 @@ from certkit.defaults import EXPIRING_DAYS
 from certkit.errors import InputError
 
 
+# Deliberate boilerplate: registered in the shape of every command (see handshake).
 def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Register the command."""
     parser = commands.add_parser(

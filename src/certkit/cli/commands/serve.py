@@ -33,6 +33,7 @@ each connection as the server recorded it (--trace). It stops after --lifetime s
 --connections connections, or on Ctrl-C."""
 
 
+# Deliberate boilerplate: registered in the shape of every command (see handshake).
 def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Register the command."""
     parser = commands.add_parser(
