@@ -10,7 +10,7 @@ import pytest
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, padding, rsa, x25519
 
-from certkit.certificates.keys import _CURVES, KEY_TYPES, derive_bytes, derive_key
+from certkit.certificates.keys import CURVES, KEY_TYPES, derive_bytes, derive_key
 from certkit.errors import CertkitError, InputError
 
 # Known answers: SHA-256 of each derived public key (SubjectPublicKeyInfo DER). If one of these
@@ -65,11 +65,11 @@ def test_derive_bytes_is_prefix_free_between_seed_and_label() -> None:
         derive_bytes("s", "l", -1)
 
 
-@pytest.mark.parametrize("name", sorted(_CURVES))
+@pytest.mark.parametrize("name", sorted(CURVES))
 def test_scalars_reduce_into_the_curve_order(name: str) -> None:
     # OpenSSL accepts scalars in [1, n-1]: n-1 must work and n must be refused, so the order
     # that derive_key reduces by is exactly the group order.
-    curve = _CURVES[name]
+    curve = CURVES[name]
     ec.derive_private_key(curve.group_order - 1, curve)
     with pytest.raises(ValueError):
         ec.derive_private_key(curve.group_order, curve)

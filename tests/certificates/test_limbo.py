@@ -167,7 +167,7 @@ def certkit_verdict(
         return "SUCCESS"
     failure = result.failure
     assert failure is not None and failure.kind in FAILURE_CLASSES, case["id"]
-    assert result.explain() and json.dumps(result.to_dict()), case["id"]
+    assert result.to_text() and json.dumps(result.to_dict()), case["id"]
     classes[failure.kind] += 1
     return "FAILURE"
 

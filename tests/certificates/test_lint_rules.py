@@ -36,11 +36,10 @@ from certkit import InputError, Issued, Lab
 from certkit.certificates.lint import (
     RULES,
     Finding,
+    Reports,
     detect_role,
     lint,
     lint_report,
-    render_json,
-    render_text,
 )
 from certkit.datafiles import data_file
 
@@ -556,13 +555,15 @@ def test_rule_serial_low_entropy() -> None:
 # -- rendering and the command -------------------------------------------------------------------
 
 
-def test_render_text_and_json() -> None:
+def test_reports_to_text_and_to_dict() -> None:
     cn_only = LAB.server(INTERMEDIATE, ["cn.example.com"], omit=[x509.SubjectAlternativeName])
-    reports = [
-        lint_report(cn_only.certificate, at=AT, source="cn.pem"),
-        lint_report(CLIENT.certificate, at=AT, source="client.pem"),
-    ]
-    text = render_text(reports)
+    reports = Reports(
+        (
+            lint_report(cn_only.certificate, at=AT, source="cn.pem"),
+            lint_report(CLIENT.certificate, at=AT, source="client.pem"),
+        )
+    )
+    text = reports.to_text()
     assert (
         text.splitlines()[0]
         == "cn.pem: CN=cn.example.com (checked as server, from extendedKeyUsage serverAuth)"
@@ -573,9 +574,11 @@ def test_render_text_and_json() -> None:
         in text
     )
     assert text.endswith(
-        "2 certificates: 1 error, 0 warnings, 0 info, checked at 2026-01-01T01:00:00Z\n"
+        "2 certificates: 1 error, 0 warnings, 0 info, checked at 2026-01-01T01:00:00Z"
     )
-    document = json.loads(render_json(reports))
+    assert reports.count("error") == 1
+    assert Reports(()).to_text() == "0 certificates: 0 errors, 0 warnings, 0 info"
+    document = json.loads(json.dumps(reports.to_dict()))
     assert document["summary"] == {"certificates": 2, "error": 1, "warning": 0, "info": 0}
     first = document["certificates"][0]
     assert first["role"] == "server" and first["at"] == "2026-01-01T01:00:00Z"

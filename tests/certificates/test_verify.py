@@ -24,13 +24,15 @@ from cryptography.x509.oid import ExtendedKeyUsageOID, ObjectIdentifier
 from cryptography.x509.verification import DNSName, PolicyBuilder, Store, VerificationError
 from timeouts import within
 
-import certkit.certificates.verify as verify_module
 from certkit import InputError, Issued, Lab
+from certkit.certificates.names import host_name
 from certkit.certificates.pki import pem_bundle
 from certkit.certificates.verify import (
+    FACT_NAMES,
     FAILURE_CLASSES,
     Failure,
     Verification,
+    message_group,
     verify_chain,
 )
 from certkit.datafiles import data_file
@@ -89,14 +91,14 @@ def check(
             )
         else:
             assert host is not None
-            builder.build_server_verifier(verify_module._subject(host)).verify(
+            builder.build_server_verifier(host_name(host)).verify(
                 leaf.certificate, [c.certificate for c in intermediates]
             )
         theirs = True
     except VerificationError:
         theirs = False
     assert result.ok is theirs
-    text = result.explain()
+    text = result.to_text()
     assert json.loads(json.dumps(result.to_dict()))["ok"] is result.ok
     if not result.ok:
         failure = result.failure
@@ -151,7 +153,7 @@ def test_server_chain_verifies(pki: Pki) -> None:
     assert result.ok and result.failure is None
     assert result.chain == [pki.server.certificate, pki.inter.certificate, pki.root.certificate]
     assert (result.purpose, result.host, result.at) == ("server", "zcee.example.com", pki.at)
-    assert result.explain().splitlines() == [
+    assert result.to_text().splitlines() == [
         "verified for host zcee.example.com at 2026-01-02 00:00:00 UTC",
         "  0 CN=zcee.example.com",
         "      issued by CN=Verify Issuing CA",
@@ -171,7 +173,7 @@ def test_client_chain_verifies(pki: Pki) -> None:
     result = check(client, [pki.inter], [pki.root], pki.at, client=True)
     assert result.ok and result.purpose == "client" and result.host is None
     assert result.chain == [client.certificate, pki.inter.certificate, pki.root.certificate]
-    assert result.explain().startswith("verified for client use at ")
+    assert result.to_text().startswith("verified for client use at ")
 
 
 def test_intermediates_in_any_order_and_extra_ones(pki: Pki) -> None:
@@ -220,7 +222,7 @@ def test_expired_leaf(pki: Pki) -> None:
     assert "4.1.2.5" in failure.rfc and "notAfter" in failure.rule
     assert "Renew 'CN=zcee.example.com'" in failure.fix
     sketch = failure.keyring_fix()
-    assert "RACDCERT ID(LIBSRV) +\n  GENREQ(LABEL('zcee.example.com')) +" in sketch
+    assert "RACDCERT ID(LIBSERV) +\n  GENREQ(LABEL('zcee.example.com')) +" in sketch
     assert "USAGE(PERSONAL) DEFAULT)" in sketch
 
 
@@ -263,9 +265,9 @@ def test_unknown_issuer(pki: Pki) -> None:
     assert "section 6.1" in failure.rfc and "trust anchor" in failure.rule
     assert "add its certificate to the verifier's trust store" in failure.fix
     assert (
-        "RACDCERT ID(LIBSRV) CONNECT(CERTAUTH +\n"
+        "RACDCERT ID(LIBSERV) CONNECT(CERTAUTH +\n"
         "  LABEL('Verify Root CA') +\n"
-        "  RING(Keyring.ZCEE) USAGE(CERTAUTH))"
+        "  RING(Liberty.KeyRing) USAGE(CERTAUTH))"
     ) in failure.keyring_fix()
 
 
@@ -453,7 +455,7 @@ def test_bad_signature_look_alike_trust_anchor(pki: Pki) -> None:
     assert failure.kind == "bad-signature" and failure.certificate == pki.inter.certificate
     assert failure.facts["ca_role"] == "trusted CA certificate"
     sketch = failure.keyring_fix()
-    assert "REMOVE(CERTAUTH +\n  LABEL('Verify Root CA') RING(Keyring.ZCEE))" in sketch
+    assert "REMOVE(CERTAUTH +\n  LABEL('Verify Root CA') RING(Liberty.KeyRing))" in sketch
     assert "WITHLABEL('Verify Root CA new') TRUST" in sketch
 
 
@@ -515,7 +517,7 @@ def test_unrecognized_critical_extension(pki: Pki) -> None:
 
 
 def test_unknown_messages_are_explained_as_other() -> None:
-    assert verify_module._group("a message no version of cryptography has printed yet") == "other"
+    assert message_group("a message no version of cryptography has printed yet") == "other"
 
 
 # -- hostile pool ---------------------------------------------------------------------------------
@@ -629,7 +631,7 @@ def test_bad_arguments_raise_input_error(pki: Pki) -> None:
 def test_every_failure_class_is_explained_in_the_data_file() -> None:
     data = json.loads(DATA.read_text(encoding="utf-8"))
     assert list(data["classes"]) == list(FAILURE_CLASSES)
-    known = set(verify_module._FACT_NAMES) | {"owner", "ring"}
+    known = set(FACT_NAMES) | {"owner", "ring"}
     placeholder = re.compile(r"\{(\w+)\}")
     for kind, entry in data["classes"].items():
         for key in ("title", "rfc", "rule", "detail", "fix", "keyring"):
@@ -646,7 +648,7 @@ def test_every_failure_class_is_explained_in_the_data_file() -> None:
 
 def test_sketches_fit_with_the_longest_labels() -> None:
     data = json.loads(DATA.read_text(encoding="utf-8"))
-    facts = dict.fromkeys(verify_module._FACT_NAMES, "x" * 32)
+    facts = dict.fromkeys(FACT_NAMES, "x" * 32)
     facts.update(
         host_q="zcee.example.com", altname="DOMAIN('zcee.example.com')", purpose="serverAuth"
     )
@@ -708,7 +710,7 @@ def test_cli_not_verified_prints_the_explanation(files: Path) -> None:
         "NOT verified for host zcee.example.com at 2026-01-02 00:00:00 UTC: "
         "missing intermediate CA certificate\n"
     )
-    assert "RACDCERT ID(LIBSRV) CONNECT(CERTAUTH +" in run.stdout
+    assert "RACDCERT ID(LIBSERV) CONNECT(CERTAUTH +" in run.stdout
     run = certkit(
         files, "--host", "zcee.example.com", "fullchain.pem", "--trust", "root.pem",
         "--at", "2027-01-01", "--ring-owner", "zceesrv", "--ring", "ZCEE.Ring",

@@ -32,7 +32,7 @@ from cryptography import x509
 
 from certkit import InputError, Lab
 from certkit.certificates.pki import Issued, LabPKI, java_truststore
-from certkit.tls.clientkit import STORE_PASSWORD
+from certkit.defaults import STORE_PASSWORD
 from certkit.tls.handshake import Options, contexts, lab_pki, run
 from certkit.tls.java import (
     JavaPeer,

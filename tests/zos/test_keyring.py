@@ -202,3 +202,23 @@ def test_keytool_dates_entries_with_the_day_it_reads_the_store(
         ).stdout
         dated = [line for line in listing.splitlines() if line.rstrip().endswith("Entry,")]
         assert len(dated) == entries and all(f", {shown}, " in line for line in dated), listing
+
+
+def test_for_lab_connects_the_lab_under_the_default_labels() -> None:
+    from certkit import defaults
+    from certkit.zos import stores
+
+    pki = Lab().pki()  # valid now
+    ring = KeyRing.for_lab(pki, client=True)
+    assert (ring.name, ring.owner) == (defaults.RING_NAME, defaults.RING_OWNER)
+    assert [(e.label, e.usage, e.default) for e in ring] == [
+        (defaults.ROOT_CA_LABEL, Usage.CERTAUTH, False),
+        (defaults.INTERMEDIATE_CA_LABEL, Usage.CERTAUTH, False),
+        (defaults.CLIENT_LABEL, Usage.PERSONAL, True),
+    ]
+    server = KeyRing.for_lab(pki)
+    error = pump(
+        stores.ssl_context(ring, server_side=False),
+        stores.ssl_context(server, server_side=True, client_auth="required"),
+    )[:2]
+    assert error == (None, None)

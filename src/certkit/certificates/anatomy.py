@@ -8,8 +8,9 @@ serial number
 left at a given moment, subject, public key, every extension with its criticality and what it
 means (from ``data/extensions.json``, with its RFC section), and its SHA-1 and SHA-256
 fingerprints in the forms keytool, openssl and RACF print. Requests (CSRs) get the fields a
-request has. [`Description.to_text`][certkit.certificates.anatomy.Description.to_text] and
-[`Description.to_json`][certkit.certificates.anatomy.Description.to_json] render it.
+request has. [`Description.to_text`][certkit.certificates.anatomy.Description.to_text] renders
+it for people and [`Description.to_dict`][certkit.certificates.anatomy.Description.to_dict] as
+JSON-ready data.
 
 cryptography parses some fields only when they are read (the subject, the extensions), so a
 certificate can load and still fail on one field. ``describe`` reads each field on its own and
@@ -30,7 +31,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 import re
 import textwrap
 from collections.abc import Callable, Sequence
@@ -163,8 +163,7 @@ class PublicKeyInfo:
     size: int
     curve: str | None = None
 
-    @property
-    def text(self) -> str:
+    def __str__(self) -> str:
         """The key in words, e.g. ``EC secp256r1 (P-256), 256 bits``."""
         if self.curve:
             nist = f" ({_NIST[self.curve]})" if self.curve in _NIST else ""
@@ -216,8 +215,8 @@ class Validity:
     status: Literal["valid", "expired", "not yet valid"]
     time_left: dt.timedelta
 
-    @property
-    def text(self) -> str:
+    # Deliberate boilerplate: a branch per status, as Tag.name has a branch per tag class.
+    def __str__(self) -> str:
         """The status in words, e.g. ``valid, 89 days 23 hours left``."""
         if self.status == "expired":
             return f"EXPIRED {_span(self.at - self.not_after)} ago"
@@ -377,17 +376,6 @@ class Description:
     def to_dict(self) -> dict[str, Any]:
         """The description as JSON-ready data."""
         return _jsonable(asdict(self))  # type: ignore[no-any-return]
-
-    def to_json(self, indent: int | None = 2) -> str:
-        """The description as JSON text.
-
-        Args:
-            indent: The indentation (``None`` for one line).
-
-        Returns:
-            The JSON text.
-        """
-        return json.dumps(self.to_dict(), indent=indent)
 
     def to_text(self, *, width: int = 100) -> str:
         """The description as text, for people.
@@ -716,6 +704,7 @@ def _describe_certificate(
         if not any(info.problem for info in extensions):
             problems.extend(extension_problems)  # e.g. a duplicate extension
     self_signed = _issued(cert, cert)
+    # Deliberate boilerplate: keyword constructors of the two description types, field by field.
     return CertificateDescription(
         number=number,
         block=block,
@@ -830,7 +819,7 @@ def describe(
         >>> from certkit.certificates.pki import Lab
         >>> server = Lab(seed="doc").pki().server
         >>> d = describe(server.certificate, at=dt.datetime(2026, 3, 1, tzinfo=dt.UTC))
-        >>> d.certificates[0].subject, d.certificates[0].validity.text
+        >>> d.certificates[0].subject, str(d.certificates[0].validity)
         ('CN=localhost', 'valid, 31 days left')
         >>> [(e.name, e.critical) for e in d.certificates[0].extensions][:2]
         [('basicConstraints', True), ('keyUsage', True)]
@@ -942,7 +931,7 @@ def _render(d: Description, width: int) -> str:
             out += _render_request(entry, width)
     for key in d.keys:
         out.append("")
-        what = key.public_key.text if key.public_key else "of an unknown type"
+        what = str(key.public_key) if key.public_key else "of an unknown type"
         match = (
             f"belongs to certificate {key.certificate}"
             if key.certificate
@@ -988,9 +977,9 @@ def _render_certificate(c: CertificateDescription, width: int) -> list[str]:
     lines.append(_row("Validity", ""))
     lines.append(_row("Not before", _when(c.validity.not_before), 4))
     lines.append(_row("Not after", _when(c.validity.not_after), 4))
-    lines.append(_row("Status", f"{c.validity.text} (at {_when(c.validity.at)})", 4))
+    lines.append(_row("Status", f"{c.validity!s} (at {_when(c.validity.at)})", 4))
     lines.append(_row("Subject", c.subject))
-    lines.append(_row("Public key", c.public_key.text if c.public_key else "(cannot be read)"))
+    lines.append(_row("Public key", str(c.public_key) if c.public_key else "(cannot be read)"))
     lines += _render_extensions(c.extensions, width)
     lines.append("  Fingerprints (hashes of the DER bytes; they are not stored in the certificate)")
     for fp in c.fingerprints:
@@ -1022,7 +1011,7 @@ def _render_request(r: RequestDescription, width: int) -> list[str]:
         title += f" (block {r.block})"
     lines = [title]
     lines.append(_row("Subject", r.subject))
-    lines.append(_row("Public key", r.public_key.text if r.public_key else "(cannot be read)"))
+    lines.append(_row("Public key", str(r.public_key) if r.public_key else "(cannot be read)"))
     lines.append(_row("Signature algorithm", r.signature_algorithm))
     valid = {True: "valid (the requester holds the private key)", False: "DOES NOT VERIFY"}
     lines.append(_row("Signature", valid.get(r.signature_valid, "(cannot be checked)")))  # type: ignore[arg-type]

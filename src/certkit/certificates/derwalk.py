@@ -34,10 +34,12 @@ from certkit.datafiles import read_json
 from certkit.errors import InputError
 
 __all__ = [
+    "TLV",
     "DerError",
     "Kind",
     "Node",
     "Tag",
+    "children",
     "der_walk",
     "detect_kind",
     "hex_view",
@@ -279,12 +281,45 @@ def read_tlv(der: bytes, offset: int = 0, end: int | None = None) -> tuple[Tag, 
     return Tag(cls, constructed, number), pos - offset, length
 
 
-def _children(der: bytes, start: int, end: int) -> list[tuple[int, Tag, int, int]]:
+# Deliberate boilerplate: start and end say of a bare TLV what Node.content_offset and
+# Node.end say of a walked one (a TLV is what the walk holds before it gives it a meaning).
+class TLV(NamedTuple):
+    """One tag-length-value as read, before the walk gives it a meaning.
+
+    Attributes:
+        offset: Where it starts (its first tag byte).
+        tag: Its tag.
+        hl: The length of its header (tag and length octets).
+        length: The length of its content.
+    """
+
+    offset: int
+    tag: Tag
+    hl: int
+    length: int
+
+    @property
+    def start(self) -> int:
+        """Where the content starts."""
+        return self.offset + self.hl
+
+    @property
+    def end(self) -> int:
+        """The offset just after it."""
+        return self.offset + self.hl + self.length
+
+
+def children(der: bytes, start: int, end: int) -> list[TLV]:
+    """The TLVs one after the other from ``start`` to ``end`` (a constructed value's content).
+
+    Raises:
+        DerError: If a TLV there is malformed or runs past ``end``.
+    """
     out = []
     pos = start
     while pos < end:
         tag, hl, length = read_tlv(der, pos, end)
-        out.append((pos, tag, hl, length))
+        out.append(TLV(pos, tag, hl, length))
         pos += hl + length
     return out
 
@@ -876,53 +911,35 @@ def _expected_universal(spec: Spec) -> set[int] | None:
     return None
 
 
-class _TLV(NamedTuple):
-    offset: int
-    tag: Tag
-    hl: int
-    length: int
-
-    @property
-    def start(self) -> int:
-        return self.offset + self.hl
-
-    @property
-    def end(self) -> int:
-        return self.offset + self.hl + self.length
+def _matches(f: _Field, tag: Tag) -> bool:
+    """Whether a TLV with ``tag`` can be field ``f``."""
+    if f.implicit is not None or f.explicit is not None:
+        number = f.implicit if f.implicit is not None else f.explicit
+        return tag.cls == "context" and tag.number == number
+    if isinstance(f.spec, _Choice):
+        return any(_matches(alt, tag) for alt in f.spec.alternatives)
+    expected = _expected_universal(f.spec)
+    return expected is None or (tag.cls == "universal" and tag.number in expected)
 
 
-def _tlvs(der: bytes, start: int, end: int) -> list[_TLV]:
-    return [_TLV(*item) for item in _children(der, start, end)]
-
-
-class _Walker:
-    """Walks TLVs against the ASN.1 definitions, appending a Node for each."""
+class _Tree:
+    """The nodes of one walk, in document order, and the walk of bytes without a definition."""
 
     def __init__(self, der: bytes) -> None:
         self.der = der
         self.nodes: list[Node] = []
 
-    def matches(self, f: _Field, tag: Tag) -> bool:
-        """Whether a TLV with ``tag`` can be field ``f``."""
-        if f.implicit is not None or f.explicit is not None:
-            number = f.implicit if f.implicit is not None else f.explicit
-            return tag.cls == "context" and tag.number == number
-        if isinstance(f.spec, _Choice):
-            return any(self.matches(alt, tag) for alt in f.spec.alternatives)
-        expected = _expected_universal(f.spec)
-        return expected is None or (tag.cls == "universal" and tag.number in expected)
-
-    def add(self, tlv: _TLV, path: str, depth: int, **kw: Any) -> int:
+    def add(self, tlv: TLV, path: str, depth: int, **kw: Any) -> int:
         self.nodes.append(Node(tlv.offset, tlv.hl, tlv.length, tlv.tag, path, depth, **kw))
         return len(self.nodes) - 1
 
     def generic(
-        self, tlv: _TLV, path: str, depth: int, asn1_type: str = "", problem: str | None = None
+        self, tlv: TLV, path: str, depth: int, asn1_type: str = "", problem: str | None = None
     ) -> Any:
         """Walk a TLV without a definition: constructed values by index, primitives decoded."""
         if tlv.tag.constructed:
             self.add(tlv, path, depth, asn1_type=asn1_type, problem=problem)
-            for i, child in enumerate(_tlvs(self.der, tlv.start, tlv.end)):
+            for i, child in enumerate(children(self.der, tlv.start, tlv.end)):
                 self.generic(child, _join(path, f"[{i}]"), depth + 1)
             return None
         raw = self.der[tlv.start : tlv.end]
@@ -936,27 +953,48 @@ class _Walker:
         self.add(tlv, path, depth, asn1_type=asn1_type, value=value, text=text, problem=problem)
         return value
 
-    def field(self, f: _Field, tlv: _TLV, path: str, depth: int, values: Values) -> Any:
+    def primitive(
+        self, tlv: TLV, path: str, depth: int, asn1_type: str, number: int, how: str
+    ) -> Any:
+        """Decode a primitive TLV as universal type ``number`` (``how``: a decoding variant)."""
+        raw = self.der[tlv.start : tlv.end]
+        problem = None
+        try:
+            value, text = _decode(number, raw, how)
+        except ValueError as exc:
+            value, text, problem = None, _hex(raw), str(exc)
+        self.add(tlv, path, depth, asn1_type=asn1_type, value=value, text=text, problem=problem)
+        return value
+
+
+class _Walker:
+    """Walks TLVs against the ASN.1 definitions, recording a Node for each in its tree."""
+
+    def __init__(self, der: bytes) -> None:
+        self.der = der
+        self.tree = _Tree(der)
+
+    def field(self, f: _Field, tlv: TLV, path: str, depth: int, values: Values) -> Any:
         """Walk a TLV known to match field ``f``."""
         if f.explicit is None:
             return self.typed(f.spec, tlv, path, depth, values, implicit=f.implicit is not None)
         if not tlv.tag.constructed:
-            return self.generic(
+            return self.tree.generic(
                 tlv, path, depth, "", f"EXPLICIT [{f.explicit}] must be constructed"
             )
-        self.add(tlv, path, depth, asn1_type=f"[{f.explicit}] EXPLICIT", explicit=True)
-        inner = _tlvs(self.der, tlv.start, tlv.end)
+        self.tree.add(tlv, path, depth, asn1_type=f"[{f.explicit}] EXPLICIT", explicit=True)
+        inner = children(self.der, tlv.start, tlv.end)
         if len(inner) != 1:
             for i, child in enumerate(inner):
                 problem = "an EXPLICIT tag holds exactly one value"
-                self.generic(child, _join(path, f"[{i}]"), depth + 1, "", problem)
+                self.tree.generic(child, _join(path, f"[{i}]"), depth + 1, "", problem)
             return None
         return self.typed(f.spec, inner[0], path, depth + 1, values)
 
     def typed(
         self,
         spec: Spec,
-        tlv: _TLV,
+        tlv: TLV,
         path: str,
         depth: int,
         values: Values,
@@ -967,77 +1005,72 @@ class _Walker:
         problem: str | None
         if isinstance(spec, _Choice):
             for alt in spec.alternatives:
-                if self.matches(alt, tag):
+                if _matches(alt, tag):
                     return self.field(alt, tlv, _join(path, alt.name), depth, values)
             problem = f"{tag.name} is none of the alternatives of {spec.type_name}"
-            return self.generic(tlv, path, depth, spec.type_name, problem)
+            return self.tree.generic(tlv, path, depth, spec.type_name, problem)
         expected = None if implicit else _expected_universal(spec)
         if expected is not None and not (tag.cls == "universal" and tag.number in expected):
             names = " or ".join(sorted(_UNIVERSAL.get(n, str(n)) for n in expected))
             problem = f"expected {names}, found {tag.name}"
-            return self.generic(tlv, path, depth, spec.type_name, problem)
+            return self.tree.generic(tlv, path, depth, spec.type_name, problem)
         if isinstance(spec, _Seq | _SeqOf):
             if not tag.constructed:
                 problem = f"{spec.type_name} must be constructed"
-                return self.generic(tlv, path, depth, spec.type_name, problem)
-            self.add(tlv, path, depth, asn1_type=spec.type_name)
+                return self.tree.generic(tlv, path, depth, spec.type_name, problem)
+            self.tree.add(tlv, path, depth, asn1_type=spec.type_name)
             if isinstance(spec, _Seq):
                 return self.sequence(spec, tlv, path, depth + 1)
             # Items see the enclosing SEQUENCE's fields (SET OF ANY DEFINED BY type).
             return [
                 self.typed(spec.item, item, _join(path, f"[{i}]"), depth + 1, values)
-                for i, item in enumerate(_tlvs(self.der, tlv.start, tlv.end))
+                for i, item in enumerate(children(self.der, tlv.start, tlv.end))
             ]
         if isinstance(spec, _Defined):
             resolved = spec.resolve(values)
             if spec.container is not None:
                 return self.container(spec, resolved, tlv, path, depth)
             if resolved is None:
-                return self.generic(tlv, path, depth, spec.type_name)
+                return self.tree.generic(tlv, path, depth, spec.type_name)
             name, inner_spec = resolved
             return self.typed(inner_spec, tlv, _join(path, name), depth, {})
         if isinstance(spec, _Any) or (
             isinstance(spec, _AnyString)
             and (tag.cls != "universal" or tag.number not in _STRING_CODECS)
         ):
-            return self.generic(tlv, path, depth, spec.type_name)
+            return self.tree.generic(tlv, path, depth, spec.type_name)
         # A primitive: _Prim or _AnyString.
         if tag.constructed:
-            return self.generic(tlv, path, depth, spec.type_name, f"{spec.type_name} is primitive")
+            return self.tree.generic(
+                tlv, path, depth, spec.type_name, f"{spec.type_name} is primitive"
+            )
         number, how = (spec.number, spec.how) if isinstance(spec, _Prim) else (tag.number, "")
-        raw = self.der[tlv.start : tlv.end]
-        problem = None
-        try:
-            value, text = _decode(number, raw, how)
-        except ValueError as exc:
-            value, text, problem = None, _hex(raw), str(exc)
-        self.add(
-            tlv, path, depth, asn1_type=spec.type_name, value=value, text=text, problem=problem
-        )
-        return value
+        return self.tree.primitive(tlv, path, depth, spec.type_name, number, how)
 
     def container(
-        self, spec: _Defined, resolved: tuple[str, Spec] | None, tlv: _TLV, path: str, depth: int
+        self, spec: _Defined, resolved: tuple[str, Spec] | None, tlv: TLV, path: str, depth: int
     ) -> Any:
         """An OCTET STRING or BIT STRING whose content may be DER of a known type."""
         der = self.der
         problem: str | None
         if tlv.tag.constructed:
-            return self.generic(tlv, path, depth, spec.type_name, f"{spec.type_name} is primitive")
+            return self.tree.generic(
+                tlv, path, depth, spec.type_name, f"{spec.type_name} is primitive"
+            )
         inner_start = tlv.start
         if spec.container == 3:
             if tlv.length < 1 or der[tlv.start] > 7:
                 problem = "BIT STRING has no valid unused-bits byte"
-                return self.generic(tlv, path, depth, spec.type_name, problem)
+                return self.tree.generic(tlv, path, depth, spec.type_name, problem)
             inner_start += 1
         raw = der[inner_start : tlv.end]
         if resolved is None or (spec.container == 3 and der[tlv.start] != 0):
             value, text = _decode(spec.container or 4, der[tlv.start : tlv.end])
-            self.add(tlv, path, depth, asn1_type=spec.type_name, value=value, text=text)
+            self.tree.add(tlv, path, depth, asn1_type=spec.type_name, value=value, text=text)
             return value
         name, inner_spec = resolved
         try:
-            inner = _tlvs(der, inner_start, tlv.end)
+            inner = children(der, inner_start, tlv.end)
         except DerError as exc:
             inner, problem = [], f"the value should be DER of {name}, but: {exc}"
         else:
@@ -1045,7 +1078,7 @@ class _Walker:
             if len(inner) != 1:
                 problem = f"the value should be one DER {name}, found {len(inner)} values"
         if problem is not None:
-            self.add(
+            self.tree.add(
                 tlv,
                 path,
                 depth,
@@ -1056,29 +1089,29 @@ class _Walker:
             )
             return raw
         text = f"DER of {name} ({len(raw)} bytes)"
-        index = self.add(
+        index = self.tree.add(
             tlv, path, depth, asn1_type=spec.type_name, value=raw, encapsulates=True, text=text
         )
-        mark = len(self.nodes)
+        mark = len(self.tree.nodes)
         result = self.typed(inner_spec, inner[0], _join(path, name), depth + 1, {})
-        if any(node.problem for node in self.nodes[mark:]):
+        if any(node.problem for node in self.tree.nodes[mark:]):
             problem = f"the {name} inside does not decode"
-            self.nodes[index] = replace(self.nodes[index], problem=problem)
+            self.tree.nodes[index] = replace(self.tree.nodes[index], problem=problem)
         return result
 
-    def sequence(self, spec: _Seq, tlv: _TLV, path: str, depth: int) -> Values:
+    def sequence(self, spec: _Seq, tlv: TLV, path: str, depth: int) -> Values:
         """Match the children of a SEQUENCE to its fields, skipping absent OPTIONAL ones."""
         values: Values = {}
         fields = list(spec.fields)
         index = 0
-        for child in _tlvs(self.der, tlv.start, tlv.end):
+        for child in children(self.der, tlv.start, tlv.end):
             while (
                 index < len(fields)
                 and fields[index].optional
-                and not self.matches(fields[index], child.tag)
+                and not _matches(fields[index], child.tag)
             ):
                 index += 1
-            if index < len(fields) and self.matches(fields[index], child.tag):
+            if index < len(fields) and _matches(fields[index], child.tag):
                 f = fields[index]
                 index += 1
                 values[f.name] = self.field(f, child, _join(path, f.name), depth, values)
@@ -1088,7 +1121,7 @@ class _Walker:
                 index += 1
             else:
                 problem = f"unexpected {child.tag.name} after the last field of {spec.type_name}"
-            self.generic(child, _join(path, f"?{child.offset}"), depth, "", problem)
+            self.tree.generic(child, _join(path, f"?{child.offset}"), depth, "", problem)
         return values
 
 
@@ -1108,13 +1141,13 @@ def detect_kind(der: bytes) -> Literal["certificate", "csr", "crl", "generic"]:
         tag, hl, length = read_tlv(der)
         if tag != Tag("universal", True, 16):
             return "generic"
-        outer = _children(der, hl, hl + length)
+        outer = children(der, hl, hl + length)
         if len(outer) != 3 or outer[0][1] != Tag("universal", True, 16):
             return "generic"
         if outer[2][1] != Tag("universal", False, 3):
             return "generic"
         pos, _, h, n = outer[0]
-        inner = _children(der, pos + h, pos + h + n)
+        inner = children(der, pos + h, pos + h + n)
         if len(inner) < 3:
             return "generic"
         tags = [t for _, t, _, _ in inner]
@@ -1126,7 +1159,7 @@ def detect_kind(der: bytes) -> Literal["certificate", "csr", "crl", "generic"]:
         if tags[0] != Tag("universal", False, 2) or tags[1] != seq:
             return "generic"
         p, _, h, n = inner[1]
-        second = _children(der, p + h, p + h + n)
+        second = children(der, p + h, p + h + n)
         if second and second[0][1] == Tag("universal", True, 17):
             return "csr"  # version, then the subject Name (a SEQUENCE OF SET)
         if len(tags) > 3 and tags[3].cls == "universal" and tags[3].number in (23, 24):
@@ -1173,10 +1206,10 @@ def der_walk(der: bytes, kind: Kind = "auto") -> list[Node]:
         )
     walker = _Walker(der)
     if chosen == "generic":
-        walker.generic(_TLV(0, tag, hl, length), "", 0)
+        walker.tree.generic(TLV(0, tag, hl, length), "", 0)
     else:
-        walker.typed(_SCHEMAS[chosen], _TLV(0, tag, hl, length), "", 0, {})
-    return walker.nodes
+        walker.typed(_SCHEMAS[chosen], TLV(0, tag, hl, length), "", 0, {})
+    return walker.tree.nodes
 
 
 def hex_view(

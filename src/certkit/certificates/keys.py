@@ -22,12 +22,16 @@ from typing import Literal, TypeAlias
 
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa, x25519
 
+from certkit.defaults import KEY_TYPE
 from certkit.errors import InputError
 
 __all__ = [
+    "CURVES",
     "KEY_TYPES",
     "KeyType",
     "PrivateKey",
+    "SigningKey",
+    "SigningPublicKey",
     "derive_bytes",
     "derive_key",
 ]
@@ -57,13 +61,22 @@ PrivateKey: TypeAlias = (
 )
 """Any private key certkit derives."""
 
+SigningKey: TypeAlias = ec.EllipticCurvePrivateKey | rsa.RSAPrivateKey | ed25519.Ed25519PrivateKey
+"""A private key that can sign certificates (every key type but ``x25519``)."""
+
+SigningPublicKey: TypeAlias = (
+    ec.EllipticCurvePublicKey | rsa.RSAPublicKey | ed25519.Ed25519PublicKey
+)
+"""The public key of a [`SigningKey`][certkit.certificates.keys.SigningKey]."""
+
 _DOMAIN = b"certkit/derive/v1\x00"
 
-_CURVES: dict[str, ec.EllipticCurve] = {
+CURVES: dict[str, ec.EllipticCurve] = {
     "ec-p256": ec.SECP256R1(),
     "ec-p384": ec.SECP384R1(),
     "ec-p521": ec.SECP521R1(),
 }
+"""The elliptic curve of each EC key type of ``KEY_TYPES`` (NIST P-256, P-384 and P-521)."""
 
 
 def _primes_below(limit: int) -> list[int]:
@@ -187,7 +200,7 @@ def _rsa_key(seed: str | bytes, label: str, bits: int) -> rsa.RSAPrivateKey:
 
 
 @functools.lru_cache(maxsize=256)
-def derive_key(seed: str | bytes, label: str, key_type: str = "ec-p256") -> PrivateKey:
+def derive_key(seed: str | bytes, label: str, key_type: str = KEY_TYPE) -> PrivateKey:
     """Derive a private key from a seed and a label.
 
     Args:
@@ -208,8 +221,8 @@ def derive_key(seed: str | bytes, label: str, key_type: str = "ec-p256") -> Priv
         >>> a.private_numbers() == b.private_numbers()
         True
     """
-    if key_type in _CURVES:
-        curve = _CURVES[key_type]
+    if key_type in CURVES:
+        curve = CURVES[key_type]
         order = curve.group_order
         # 64 extra bits make the reduction's bias negligible (FIPS 186-5, A.2.1).
         material = derive_bytes(seed, f"{key_type}:{label}", (order.bit_length() + 64 + 7) // 8)

@@ -35,9 +35,8 @@ Examples:
 from __future__ import annotations
 
 import datetime as dt
-import json
 import math
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any, Literal, TypeVar, get_args
@@ -47,23 +46,22 @@ from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives.asymmetric import ec, ed448, ed25519, rsa
 from cryptography.x509.oid import ExtendedKeyUsageOID, SignatureAlgorithmOID
 
-from certkit.certificates.names import common_name
+from certkit.certificates.names import common_name, extended_key_usages
 from certkit.datafiles import read_json
+from certkit.defaults import EXPIRING_DAYS
 from certkit.errors import InputError
 
 __all__ = [
-    "DEFAULT_EXPIRING_DAYS",
     "RULES",
     "Finding",
     "Report",
+    "Reports",
     "Role",
     "Rule",
     "Severity",
     "detect_role",
     "lint",
     "lint_report",
-    "render_json",
-    "render_text",
 ]
 
 Severity = Literal["error", "warning", "info"]
@@ -71,9 +69,6 @@ Severity = Literal["error", "warning", "info"]
 
 Role = Literal["server", "client", "ca"]
 """What a certificate is for: a TLS ``server``, a TLS ``client``, or a ``ca`` that signs others."""
-
-DEFAULT_EXPIRING_DAYS = 30
-"""The default warning window of the ``expiring-soon`` rule, in days."""
 
 _SEVERITIES: tuple[Severity, ...] = get_args(Severity)
 _ROLES: tuple[Role, ...] = get_args(Role)
@@ -120,8 +115,8 @@ class Finding:
     message: str
     fix: str
 
-    def as_dict(self) -> dict[str, str]:
-        """The finding as a JSON-ready dictionary."""
+    def to_dict(self) -> dict[str, str]:
+        """The finding as JSON-ready data."""
         return {
             "rule": self.rule,
             "severity": self.severity,
@@ -157,16 +152,79 @@ class Report:
         """How many findings have this severity."""
         return sum(1 for f in self.findings if f.severity == severity)
 
-    def as_dict(self) -> dict[str, Any]:
-        """The report as a JSON-ready dictionary."""
+    def to_dict(self) -> dict[str, Any]:
+        """The report as JSON-ready data."""
         return {
             "source": self.source,
             "subject": self.subject,
             "role": self.role,
             "role_reason": self.role_reason,
             "at": _iso(self.at),
-            "findings": [f.as_dict() for f in self.findings],
+            "findings": [f.to_dict() for f in self.findings],
         }
+
+    def to_text(self) -> str:
+        """The report for people: a heading, then two lines per finding (no final newline)."""
+        label = f"{self.source}: " if self.source else ""
+        how = "given" if self.role_reason == "given" else f"from {self.role_reason}"
+        lines = [f"{label}{self.subject} (checked as {self.role}, {how})"]
+        if not self.findings:
+            lines.append("  ok: no findings")
+        for finding in self.findings:
+            lines.append(f"  {finding.severity:<7} {finding.rule}: {finding.message}")
+            lines.append(f"          fix: {finding.fix}")
+        return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class Reports:
+    """The reports of several certificates (``certkit lint`` prints them), with their totals.
+
+    Attributes:
+        reports: The reports, e.g. one per certificate of a chain file, in order.
+
+    Examples:
+        >>> import datetime as dt
+        >>> from certkit.certificates.pki import Lab
+        >>> lab = Lab(seed="lint-doc")
+        >>> root = lab.root_ca("Doc Root")
+        >>> at = dt.datetime(2026, 1, 2, tzinfo=dt.UTC)
+        >>> print(Reports((lint_report(root.certificate, at=at, source="root.pem"),)).to_text())
+        root.pem: CN=Doc Root (checked as ca, from basicConstraints CA:TRUE)
+          ok: no findings
+        1 certificate: 0 errors, 0 warnings, 0 info, checked at 2026-01-02T00:00:00Z
+    """
+
+    reports: tuple[Report, ...]
+
+    def count(self, severity: Severity) -> int:
+        """How many findings of all the reports have this severity."""
+        return sum(r.count(severity) for r in self.reports)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The reports as JSON-ready data.
+
+        Returns:
+            ``{"certificates": [...], "summary": {"certificates": n, "error": n, "warning": n,
+            "info": n}}``, each certificate with its source, subject, role, role_reason, at and
+            findings (rule, severity, title, message, fix).
+        """
+        summary: dict[str, int] = {"certificates": len(self.reports)}
+        for severity in _SEVERITIES:
+            summary[severity] = self.count(severity)
+        return {"certificates": [r.to_dict() for r in self.reports], "summary": summary}
+
+    def to_text(self) -> str:
+        """The reports for people, one after the other, then a line of totals (no final newline)."""
+        totals = {s: self.count(s) for s in _SEVERITIES}
+        noun = "certificate" if len(self.reports) == 1 else "certificates"
+        counts = ", ".join(
+            f"{n} {s}{'' if n == 1 or s == 'info' else 's'}" for s, n in totals.items()
+        )
+        at = f", checked at {_iso(self.reports[0].at)}" if self.reports else ""
+        return "\n".join(
+            [*(r.to_text() for r in self.reports), f"{len(self.reports)} {noun}: {counts}{at}"]
+        )
 
 
 def _load_rules() -> Mapping[str, Rule]:
@@ -257,16 +315,6 @@ def _check(rule_id: str) -> Callable[[_Check], _Check]:
 
 # -- helpers for messages --------------------------------------------------------------------------
 
-_EKU_NAMES = {
-    ExtendedKeyUsageOID.SERVER_AUTH: "serverAuth",
-    ExtendedKeyUsageOID.CLIENT_AUTH: "clientAuth",
-    ExtendedKeyUsageOID.CODE_SIGNING: "codeSigning",
-    ExtendedKeyUsageOID.EMAIL_PROTECTION: "emailProtection",
-    ExtendedKeyUsageOID.TIME_STAMPING: "timeStamping",
-    ExtendedKeyUsageOID.OCSP_SIGNING: "OCSPSigning",
-    ExtendedKeyUsageOID.ANY_EXTENDED_KEY_USAGE: "anyExtendedKeyUsage",
-}
-
 _WEAK_SIGNATURES = {
     SignatureAlgorithmOID.RSA_WITH_MD5: "md5WithRSAEncryption (MD5)",
     SignatureAlgorithmOID.RSA_WITH_SHA1: "sha1WithRSAEncryption (SHA-1)",
@@ -278,11 +326,6 @@ _WEAK_SIGNATURES = {
 
 
 _NIST_CURVES = {"secp256r1": "P-256", "secp384r1": "P-384", "secp521r1": "P-521"}
-
-
-def _eku_list(oids: Iterable[x509.ObjectIdentifier]) -> str:
-    names = [_EKU_NAMES.get(oid, oid.dotted_string) for oid in oids]
-    return ", ".join(names) if names else "nothing"
 
 
 def _key_name(key: object) -> str:
@@ -363,20 +406,23 @@ def _server_no_san(c: _Subject) -> str | None:
     return None
 
 
+def _eku_lacks(c: _Subject, usage: x509.ObjectIdentifier, name: str, peer: str) -> str | None:
+    eku = c.eku
+    if eku is None or usage in eku:
+        return None
+    return f"extendedKeyUsage lists {extended_key_usages(eku)} but not {name}: {peer} refuse it"
+
+
+# Deliberate boilerplate: every rule below is a small function of one shape (read a part of
+# the certificate, return None or a one-line message), one per rule id of lint_rules.json.
 @_check("server-eku-no-serverauth")
 def _server_eku(c: _Subject) -> str | None:
-    eku = c.eku
-    if eku is None or ExtendedKeyUsageOID.SERVER_AUTH in eku:
-        return None
-    return f"extendedKeyUsage lists {_eku_list(eku)} but not serverAuth: clients refuse it"
+    return _eku_lacks(c, ExtendedKeyUsageOID.SERVER_AUTH, "serverAuth", "clients")
 
 
 @_check("client-eku-no-clientauth")
 def _client_eku(c: _Subject) -> str | None:
-    eku = c.eku
-    if eku is None or ExtendedKeyUsageOID.CLIENT_AUTH in eku:
-        return None
-    return f"extendedKeyUsage lists {_eku_list(eku)} but not clientAuth: servers refuse it"
+    return _eku_lacks(c, ExtendedKeyUsageOID.CLIENT_AUTH, "clientAuth", "servers")
 
 
 @_check("leaf-no-eku")
@@ -392,7 +438,9 @@ def _ca_has_eku(c: _Subject) -> str | None:
     if eku is None:
         return None
     root = " (a root CA should carry none)" if c.cert.issuer == c.cert.subject else ""
-    return f"extendedKeyUsage {_eku_list(eku)} limits every certificate below this CA{root}"
+    return (
+        f"extendedKeyUsage {extended_key_usages(eku)} limits every certificate below this CA{root}"
+    )
 
 
 @_check("ku-encipherment-non-rsa")
@@ -627,7 +675,7 @@ def lint_report(
     *,
     role: Role | None = None,
     at: dt.datetime | None = None,
-    expiring_days: int = DEFAULT_EXPIRING_DAYS,
+    expiring_days: int = EXPIRING_DAYS,
     source: str = "",
 ) -> Report:
     """Lint a certificate and say what it was checked against.
@@ -677,7 +725,7 @@ def lint(
     *,
     role: Role | None = None,
     at: dt.datetime | None = None,
-    expiring_days: int = DEFAULT_EXPIRING_DAYS,
+    expiring_days: int = EXPIRING_DAYS,
 ) -> list[Finding]:
     """Check a certificate against every rule that applies to its role.
 
@@ -695,48 +743,3 @@ def lint(
         InputError: As [`lint_report`][certkit.certificates.lint.lint_report] does.
     """
     return lint_report(cert, role=role, at=at, expiring_days=expiring_days).findings
-
-
-def render_text(reports: Sequence[Report]) -> str:
-    """Reports as text for people: a heading per certificate, one block per finding.
-
-    Args:
-        reports: The reports, e.g. one per certificate of a chain file.
-
-    Returns:
-        The text, ending with a summary line and a newline.
-    """
-    lines: list[str] = []
-    for report in reports:
-        label = f"{report.source}: " if report.source else ""
-        how = "given" if report.role_reason == "given" else f"from {report.role_reason}"
-        lines.append(f"{label}{report.subject} (checked as {report.role}, {how})")
-        if not report.findings:
-            lines.append("  ok: no findings")
-        for finding in report.findings:
-            lines.append(f"  {finding.severity:<7} {finding.rule}: {finding.message}")
-            lines.append(f"          fix: {finding.fix}")
-    totals = {s: sum(r.count(s) for r in reports) for s in _SEVERITIES}
-    noun = "certificate" if len(reports) == 1 else "certificates"
-    counts = ", ".join(f"{n} {s}{'' if n == 1 or s == 'info' else 's'}" for s, n in totals.items())
-    at = f", checked at {_iso(reports[0].at)}" if reports else ""
-    lines.append(f"{len(reports)} {noun}: {counts}{at}")
-    return "\n".join(lines) + "\n"
-
-
-def render_json(reports: Sequence[Report]) -> str:
-    """Reports as JSON for scripts.
-
-    Args:
-        reports: The reports.
-
-    Returns:
-        A JSON document: ``{"certificates": [...], "summary": {"certificates": n, "error": n,
-        "warning": n, "info": n}}``, each certificate with its source, subject, role,
-        role_reason, at and findings (rule, severity, title, message, fix).
-    """
-    summary: dict[str, int] = {"certificates": len(reports)}
-    for severity in _SEVERITIES:
-        summary[severity] = sum(r.count(severity) for r in reports)
-    document = {"certificates": [r.as_dict() for r in reports], "summary": summary}
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"

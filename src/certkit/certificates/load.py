@@ -39,7 +39,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.types import PrivateKeyTypes
 from cryptography.hazmat.primitives.serialization import pkcs7, pkcs12
 
-from certkit.certificates.derwalk import DerError, Tag, detect_kind, read_tlv
+from certkit.certificates.derwalk import DerError, Tag, children, detect_kind, read_tlv
 from certkit.errors import InputError
 
 __all__ = [
@@ -254,16 +254,6 @@ def read_file(path: str | Path, *, max_bytes: int = MAX_FILE_BYTES) -> bytes:
 # -- recognising what bytes are ----------------------------------------------------------------
 
 
-def _children(der: bytes, start: int, end: int) -> list[tuple[Tag, int, int, int]]:
-    out = []
-    pos = start
-    while pos < end:
-        tag, hl, length = read_tlv(der, pos, end)
-        out.append((tag, pos, hl, length))
-        pos += hl + length
-    return out
-
-
 def _der_shape(der: bytes) -> str:
     """What one DER object is, from its structure: a name for messages, or ``""``."""
     kind = detect_kind(der)
@@ -273,12 +263,12 @@ def _der_shape(der: bytes) -> str:
         tag, hl, length = read_tlv(der)
         if tag != _SEQ:
             return ""
-        top = _children(der, hl, hl + length)
-        tags = [t for t, _, _, _ in top]
+        top = children(der, hl, hl + length)
+        tags = [item.tag for item in top]
         if len(top) >= 2 and tags[0] == _INT and tags[1] == _SEQ:
-            version = der[top[0][1] + top[0][2] : top[0][1] + top[0][2] + top[0][3]]
-            inner = _children(der, top[1][1] + top[1][2], top[1][1] + top[1][2] + top[1][3])
-            if version == b"\x03" and inner and inner[0][0] == _OID:
+            version = der[top[0].start : top[0].end]
+            inner = children(der, top[1].start, top[1].end)
+            if version == b"\x03" and inner and inner[0].tag == _OID:
                 return "pkcs12"
             if len(top) >= 3 and tags[2] == _OCTETS:
                 return "private key"
@@ -689,6 +679,8 @@ def _check_der_length(number: int, kind: str, der: bytes) -> None:
         )
 
 
+# Deliberate boilerplate: PEM and DER keys (load_private_key below) are read and their
+# password errors explained alike, each with the messages of its own format.
 def _pem_key(number: int, whole: bytes, password: str | bytes | None) -> PrivateKeyTypes:
     raw = _password_bytes(password)
     try:

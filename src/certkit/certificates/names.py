@@ -1,4 +1,4 @@
-"""Names as certkit prints them: distinguished names, common names and general names.
+"""Names as certkit prints them: distinguished, common, general and extended-key-usage names.
 
 One place for the small conversions every module needs, so that ``certkit inspect``,
 ``certkit verify``, ``certkit lint`` and the PKCS #12 aliases show a name the same way.
@@ -6,10 +6,16 @@ One place for the small conversions every module needs, so that ``certkit inspec
 
 from __future__ import annotations
 
+import ipaddress
+from collections.abc import Iterable
+
 from cryptography import x509
 from cryptography.x509.oid import NameOID
 
-__all__ = ["common_name", "distinguished_name", "general_name"]
+from certkit.certificates.derwalk import oid_name
+from certkit.errors import InputError
+
+__all__ = ["common_name", "distinguished_name", "extended_key_usages", "general_name", "host_name"]
 
 
 def distinguished_name(name: x509.Name) -> str:
@@ -36,6 +42,7 @@ def common_name(name: x509.Name) -> str | None:
     return value.decode("utf-8", "replace") if isinstance(value, bytes) else value
 
 
+# Deliberate boilerplate: one isinstance branch per GeneralName type, as openssl names them.
 def general_name(name: x509.GeneralName) -> str:
     """A subjectAltName-style entry as openssl prints it: ``DNS:host``, ``IP:127.0.0.1``, ..."""
     if isinstance(name, x509.DNSName):
@@ -53,3 +60,58 @@ def general_name(name: x509.GeneralName) -> str:
     if isinstance(name, x509.OtherName):
         return f"otherName:{name.type_id.dotted_string}"
     return str(name)
+
+
+def extended_key_usages(oids: Iterable[x509.ObjectIdentifier]) -> str:
+    """Extended key usages by their RFC 5280 names, e.g. ``serverAuth, clientAuth``.
+
+    The names come from certkit's OID data file (as
+    [`oid_name`][certkit.certificates.derwalk.oid_name] gives them); a usage it does not know
+    is shown as its dotted OID.
+
+    Args:
+        oids: The usages, e.g. the value of an ``ExtendedKeyUsage`` extension.
+
+    Returns:
+        The names separated by commas, or ``nothing`` when there are none.
+
+    Examples:
+        >>> from cryptography.x509.oid import ExtendedKeyUsageOID
+        >>> extended_key_usages([ExtendedKeyUsageOID.SERVER_AUTH, ExtendedKeyUsageOID.OCSP_SIGNING])
+        'serverAuth, OCSPSigning'
+    """
+    names = [oid_name(oid.dotted_string) or oid.dotted_string for oid in oids]
+    return ", ".join(names) if names else "nothing"
+
+
+def host_name(host: str) -> x509.DNSName | x509.IPAddress:
+    """The name a client checks a server certificate against: an IP address or a DNS name.
+
+    Blanks around the name are dropped, and an IPv6 address may be written in brackets, as in a
+    URL (``[::1]``).
+
+    Args:
+        host: A DNS name or an IP address, as a client was given it.
+
+    Returns:
+        An ``x509.IPAddress`` when ``host`` is an IP address, otherwise an ``x509.DNSName``.
+
+    Raises:
+        InputError: If ``host`` is empty.
+
+    Examples:
+        >>> host_name(" [::1] ")
+        <IPAddress(value=::1)>
+        >>> host_name("zcee.example.com")
+        <DNSName(value='zcee.example.com')>
+    """
+    text = host.strip()
+    if text.startswith("[") and text.endswith("]"):
+        text = text[1:-1]
+    try:
+        return x509.IPAddress(ipaddress.ip_address(text))
+    except ValueError:
+        pass
+    if not text:
+        raise InputError("the host name is empty: give a DNS name or an IP address")
+    return x509.DNSName(text)

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import ipaddress
 import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -28,10 +27,21 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa, x25519
 from cryptography.hazmat.primitives.serialization import pkcs12
-from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+from cryptography.x509.oid import NameOID
 
-from certkit.certificates.keys import KEY_TYPES, PrivateKey, derive_bytes, derive_key
+from certkit.certificates import profiles
+from certkit.certificates.keys import (
+    CURVES,
+    KEY_TYPES,
+    PrivateKey,
+    SigningKey,
+    derive_bytes,
+    derive_key,
+)
+from certkit.certificates.keys import SigningPublicKey as PublicKey
 from certkit.certificates.names import common_name, distinguished_name
+from certkit.certificates.profiles import Extension
+from certkit.defaults import KEY_TYPE, LAB_HOSTS
 from certkit.errors import InputError
 
 __all__ = [
@@ -46,11 +56,6 @@ __all__ = [
 
 DEFAULT_NOW = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
 """The clock of a deterministic lab when none is given: 2026-01-01 00:00:00 UTC."""
-
-SigningKey = ec.EllipticCurvePrivateKey | rsa.RSAPrivateKey | ed25519.Ed25519PrivateKey
-PublicKey = ec.EllipticCurvePublicKey | rsa.RSAPublicKey | ed25519.Ed25519PublicKey
-Extension = tuple[x509.ExtensionType, bool]
-"""An extension to add to a certificate, with its criticality."""
 
 
 def _password(password: str | bytes | None) -> serialization.KeySerializationEncryption:
@@ -319,7 +324,7 @@ class Lab:
         """
         return derive_bytes(self.seed, f"bytes:{label}", length)
 
-    def key(self, label: str, key_type: str = "ec-p256") -> PrivateKey:
+    def key(self, label: str, key_type: str = KEY_TYPE) -> PrivateKey:
         """A private key derived from the lab's seed.
 
         Args:
@@ -350,7 +355,7 @@ class Lab:
         self,
         common_name: str,
         *,
-        key_type: str = "ec-p256",
+        key_type: str = KEY_TYPE,
         days: int = 3650,
         start: dt.timedelta = dt.timedelta(0),
         path_length: int | None = None,
@@ -375,31 +380,18 @@ class Lab:
         """
         label = label or common_name
         key = self._signing_key(label, key_type)
-        name = _cn(common_name)
-        extensions: list[Extension] = [
-            (x509.BasicConstraints(ca=True, path_length=path_length), True),
-            (_key_usage(ca=True, key=key), True),
-            (x509.SubjectKeyIdentifier.from_public_key(key.public_key()), False),
-        ]
-        return self._issue(
-            label,
-            name,
-            key,
-            key.public_key(),
-            None,
-            days,
-            start,
-            extensions,
-            extra_extensions,
-            omit,
-        )
+        profile = profiles.root_ca(key, path_length)
+        extensions = profiles.customised(profile, extra_extensions, omit)
+        return self._issue(label, _cn(common_name), key, None, extensions, days, start)
 
+    # Deliberate boilerplate: the issuing methods' Args sections describe the same options in
+    # the same words, so that each method's documentation stands alone on the API page.
     def intermediate_ca(
         self,
         issuer: Issued,
         common_name: str,
         *,
-        key_type: str = "ec-p256",
+        key_type: str = KEY_TYPE,
         days: int = 1825,
         start: dt.timedelta = dt.timedelta(0),
         path_length: int | None = 0,
@@ -428,25 +420,9 @@ class Lab:
         """
         label = label or f"intermediate:{common_name}"
         key = self._signing_key(label, key_type)
-        extensions: list[Extension] = [
-            (x509.BasicConstraints(ca=True, path_length=path_length), True),
-            (_key_usage(ca=True, key=key), True),
-        ]
-        if name_constraints is not None:
-            extensions.append((name_constraints, True))
-        extensions += self._key_identifiers(key.public_key(), issuer)
-        return self._issue(
-            label,
-            _cn(common_name),
-            key,
-            key.public_key(),
-            issuer,
-            days,
-            start,
-            extensions,
-            extra_extensions,
-            omit,
-        )
+        profile = profiles.intermediate_ca(key, issuer.certificate, path_length, name_constraints)
+        extensions = profiles.customised(profile, extra_extensions, omit)
+        return self._issue(label, _cn(common_name), key, issuer, extensions, days, start)
 
     # -- leaves ------------------------------------------------------------------------------
 
@@ -455,7 +431,7 @@ class Lab:
         issuer: Issued,
         hostnames: Sequence[str],
         *,
-        key_type: str = "ec-p256",
+        key_type: str = KEY_TYPE,
         days: int = 90,
         start: dt.timedelta = dt.timedelta(0),
         label: str | None = None,
@@ -485,21 +461,12 @@ class Lab:
             raise InputError("a server certificate needs at least one hostname for its SAN")
         label = label or f"server:{hostnames[0]}"
         key = self._signing_key(label, key_type)
-        extensions = self._leaf_extensions(
-            key, issuer, ExtendedKeyUsageOID.SERVER_AUTH, _general_names(hostnames)
+        names = profiles.general_names(hostnames)
+        profile = profiles.leaf(
+            key.public_key(), issuer.certificate, profiles.USAGES["server"], names
         )
-        return self._issue(
-            label,
-            _cn(hostnames[0]),
-            key,
-            key.public_key(),
-            issuer,
-            days,
-            start,
-            extensions,
-            extra_extensions,
-            omit,
-        )
+        extensions = profiles.customised(profile, extra_extensions, omit)
+        return self._issue(label, _cn(hostnames[0]), key, issuer, extensions, days, start)
 
     def client(
         self,
@@ -507,7 +474,7 @@ class Lab:
         common_name: str,
         *,
         emails: Sequence[str] = (),
-        key_type: str = "ec-p256",
+        key_type: str = KEY_TYPE,
         days: int = 365,
         start: dt.timedelta = dt.timedelta(0),
         label: str | None = None,
@@ -536,27 +503,19 @@ class Lab:
         """
         label = label or f"client:{common_name}"
         key = self._signing_key(label, key_type)
-        san = [x509.RFC822Name(e) for e in emails]
-        extensions = self._leaf_extensions(key, issuer, ExtendedKeyUsageOID.CLIENT_AUTH, san)
-        return self._issue(
-            label,
-            _cn(common_name),
-            key,
-            key.public_key(),
-            issuer,
-            days,
-            start,
-            extensions,
-            extra_extensions,
-            omit,
+        names = [x509.RFC822Name(e) for e in emails]
+        profile = profiles.leaf(
+            key.public_key(), issuer.certificate, profiles.USAGES["client"], names
         )
+        extensions = profiles.customised(profile, extra_extensions, omit)
+        return self._issue(label, _cn(common_name), key, issuer, extensions, days, start)
 
     def pki(
         self,
-        hostnames: Sequence[str] = ("localhost", "127.0.0.1"),
+        hostnames: Sequence[str] = LAB_HOSTS,
         *,
         client_name: str = "certkit lab client",
-        key_type: str = "ec-p256",
+        key_type: str = KEY_TYPE,
         root_name: str = "certkit Lab Root CA",
         intermediate_name: str = "certkit Lab Intermediate CA",
     ) -> LabPKI:
@@ -588,7 +547,7 @@ class Lab:
         common_name: str,
         *,
         hostnames: Sequence[str] = (),
-        key_type: str = "ec-p256",
+        key_type: str = KEY_TYPE,
         label: str | None = None,
     ) -> Request:
         """A certificate signing request, as RACDCERT GENREQ or keytool -certreq would make.
@@ -607,9 +566,10 @@ class Lab:
         builder = x509.CertificateSigningRequestBuilder().subject_name(_cn(common_name))
         if hostnames:
             builder = builder.add_extension(
-                x509.SubjectAlternativeName(_general_names(hostnames)), critical=False
+                x509.SubjectAlternativeName(profiles.general_names(hostnames)), critical=False
             )
-        return Request(self._sign_csr(builder, key), key)
+        algorithm, deterministic = _signature(key)
+        return Request(builder.sign(key, algorithm, ecdsa_deterministic=deterministic), key)
 
     def sign_request(
         self,
@@ -654,26 +614,15 @@ class Lab:
         public_key = csr.public_key()
         if not isinstance(public_key, PublicKey):
             raise InputError("the request's key type cannot be used: use an EC, RSA or Ed25519 key")
-        eku = {"server": ExtendedKeyUsageOID.SERVER_AUTH, "client": ExtendedKeyUsageOID.CLIENT_AUTH}
-        if usage not in eku:
+        if usage not in profiles.USAGES:
             raise InputError(f"usage {usage!r}: use 'server' or 'client'")
         try:
             names = list(csr.extensions.get_extension_for_class(x509.SubjectAlternativeName).value)
         except x509.ExtensionNotFound:
             names = []
-        extensions = self._leaf_extensions(public_key, issuer, eku[usage], names)
-        return self._issue(
-            label or f"signed:{csr.subject.rfc4514_string()}",
-            csr.subject,
-            key,
-            public_key,
-            issuer,
-            days,
-            start,
-            extensions,
-            (),
-            (),
-        )
+        extensions = profiles.leaf(public_key, issuer.certificate, profiles.USAGES[usage], names)
+        label = label or f"signed:{csr.subject.rfc4514_string()}"
+        return self._issue(label, csr.subject, key, issuer, extensions, days, start, public_key)
 
     def crl(
         self,
@@ -716,11 +665,8 @@ class Lab:
                 .revocation_date(self.now)
                 .build()
             )
-        if isinstance(key, ec.EllipticCurvePrivateKey):
-            return builder.sign(key, hashes.SHA256(), ecdsa_deterministic=True)
-        if isinstance(key, rsa.RSAPrivateKey):
-            return builder.sign(key, hashes.SHA256())
-        return builder.sign(key, None)
+        algorithm, deterministic = _signature(key)
+        return builder.sign(key, algorithm, ecdsa_deterministic=deterministic)
 
     # -- internals -------------------------------------------------------------------------
 
@@ -730,53 +676,30 @@ class Lab:
             raise InputError(f"a {key_type} key cannot sign: choose an EC, RSA or Ed25519 key type")
         return key
 
-    @staticmethod
-    def _key_identifiers(public_key: PublicKey, issuer: Issued) -> list[Extension]:
-        return [
-            (x509.SubjectKeyIdentifier.from_public_key(public_key), False),
-            (
-                x509.AuthorityKeyIdentifier.from_issuer_public_key(
-                    issuer.certificate.public_key()  # type: ignore[arg-type]
-                ),
-                False,
-            ),
-        ]
-
-    def _leaf_extensions(
-        self,
-        key: SigningKey | PublicKey,
-        issuer: Issued,
-        eku: x509.ObjectIdentifier,
-        names: Sequence[x509.GeneralName],
-    ) -> list[Extension]:
-        public_key = key.public_key() if isinstance(key, SigningKey) else key
-        extensions: list[Extension] = [
-            (x509.BasicConstraints(ca=False, path_length=None), True),
-            (_key_usage(ca=False, key=public_key), True),
-            (x509.ExtendedKeyUsage([eku]), False),
-        ]
-        if names:
-            extensions.append((x509.SubjectAlternativeName(list(names)), False))
-        return extensions + self._key_identifiers(public_key, issuer)
-
     def _issue(
         self,
         label: str,
         subject: x509.Name,
         key: SigningKey | None,
-        public_key: PublicKey,
         issuer: Issued | None,
+        extensions: Sequence[Extension],
         days: int,
         start: dt.timedelta,
-        extensions: list[Extension],
-        extra: Sequence[Extension],
-        omit: Iterable[type[x509.ExtensionType]],
+        public_key: PublicKey | None = None,
     ) -> Issued:
+        """Sign a certificate for ``subject`` with ``extensions``, valid from ``now + start``.
+
+        ``issuer`` ``None`` makes it self-signed (with ``key``). ``public_key`` is the
+        certified key when the lab does not hold its private key (a signed request).
+        """
         if days < 1:
             raise InputError(f"validity of {days} days: give at least 1 day")
         signer = key if issuer is None else issuer.private_key
         if signer is None:
             raise InputError("the issuing CA has no private key in the lab: it cannot sign")
+        if public_key is None:
+            assert key is not None
+            public_key = key.public_key()
         not_before = self.now + start
         builder = (
             x509.CertificateBuilder()
@@ -787,30 +710,17 @@ class Lab:
             .not_valid_before(not_before)
             .not_valid_after(not_before + dt.timedelta(days=days))
         )
-        skip = set(omit)
-        replaced = {type(ext) for ext, _ in extra}
         for ext, critical in extensions:
-            if type(ext) not in skip and type(ext) not in replaced:
-                builder = builder.add_extension(ext, critical=critical)
-        for ext, critical in extra:
             builder = builder.add_extension(ext, critical=critical)
-        return Issued(_sign(builder, signer), key, issuer)
-
-    @staticmethod
-    def _sign_csr(
-        builder: x509.CertificateSigningRequestBuilder, key: SigningKey
-    ) -> x509.CertificateSigningRequest:
-        if isinstance(key, ec.EllipticCurvePrivateKey):
-            return builder.sign(key, hashes.SHA256(), ecdsa_deterministic=True)
-        if isinstance(key, rsa.RSAPrivateKey):
-            return builder.sign(key, hashes.SHA256())
-        return builder.sign(key, None)
+        algorithm, deterministic = _signature(signer)
+        return Issued(
+            builder.sign(signer, algorithm, ecdsa_deterministic=deterministic), key, issuer
+        )
 
 
 def _generate_key(key_type: str) -> PrivateKey:
-    curves = {"ec-p256": ec.SECP256R1(), "ec-p384": ec.SECP384R1(), "ec-p521": ec.SECP521R1()}
-    if key_type in curves:
-        return ec.generate_private_key(curves[key_type])
+    if key_type in CURVES:
+        return ec.generate_private_key(CURVES[key_type])
     if key_type in ("rsa-2048", "rsa-3072", "rsa-4096"):
         return rsa.generate_private_key(65537, int(key_type.removeprefix("rsa-")))
     if key_type == "ed25519":
@@ -820,39 +730,14 @@ def _generate_key(key_type: str) -> PrivateKey:
     raise InputError(f"unknown key type {key_type!r}: use one of {', '.join(KEY_TYPES)}")
 
 
-def _sign(builder: x509.CertificateBuilder, key: SigningKey) -> x509.Certificate:
+def _signature(key: SigningKey) -> tuple[hashes.SHA256 | None, bool | None]:
+    """How the lab signs with ``key``: SHA-256 (ECDSA with RFC 6979 nonces), or Ed25519's own."""
     if isinstance(key, ec.EllipticCurvePrivateKey):
-        return builder.sign(key, hashes.SHA256(), ecdsa_deterministic=True)
+        return hashes.SHA256(), True
     if isinstance(key, rsa.RSAPrivateKey):
-        return builder.sign(key, hashes.SHA256())
-    return builder.sign(key, None)
+        return hashes.SHA256(), None
+    return None, None
 
 
 def _cn(common_name: str) -> x509.Name:
     return x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name)])
-
-
-def _key_usage(*, ca: bool, key: SigningKey | PublicKey) -> x509.KeyUsage:
-    # keyEncipherment only makes sense for RSA keys (RSA key transport); EC and EdDSA keys sign.
-    is_rsa = isinstance(key, rsa.RSAPrivateKey | rsa.RSAPublicKey)
-    return x509.KeyUsage(
-        digital_signature=True,
-        content_commitment=False,
-        key_encipherment=is_rsa and not ca,
-        data_encipherment=False,
-        key_agreement=False,
-        key_cert_sign=ca,
-        crl_sign=ca,
-        encipher_only=False,
-        decipher_only=False,
-    )
-
-
-def _general_names(hostnames: Sequence[str]) -> list[x509.GeneralName]:
-    names: list[x509.GeneralName] = []
-    for host in hostnames:
-        try:
-            names.append(x509.IPAddress(ipaddress.ip_address(host)))
-        except ValueError:
-            names.append(x509.DNSName(host))
-    return names

@@ -32,7 +32,7 @@ import hashlib
 import ipaddress
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, TypeVar
 
 from cryptography import x509
@@ -41,24 +41,24 @@ from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.x509.oid import ExtendedKeyUsageOID
 from cryptography.x509.verification import PolicyBuilder, Store, VerificationError
 
-from certkit.certificates.names import common_name, general_name
+from certkit.certificates.names import (
+    common_name,
+    extended_key_usages,
+    general_name,
+    host_name,
+)
 from certkit.datafiles import read_json
+from certkit.defaults import RING_NAME, RING_OWNER
 from certkit.errors import InputError
 
 __all__ = [
-    "DEFAULT_RING",
-    "DEFAULT_RING_OWNER",
+    "FACT_NAMES",
     "FAILURE_CLASSES",
     "Failure",
     "Verification",
+    "message_group",
     "verify_chain",
 ]
-
-DEFAULT_RING_OWNER = "LIBSRV"
-"""The RACF user ID that owns the key ring in the sketches (a Liberty server's started task)."""
-
-DEFAULT_RING = "Keyring.ZCEE"
-"""The key ring name in the sketches."""
 
 FAILURE_CLASSES: tuple[str, ...] = (
     "expired",
@@ -84,8 +84,7 @@ FAILURE_CLASSES: tuple[str, ...] = (
 """Every value of [`Failure.kind`][certkit.certificates.verify.Failure], each explained in the data
 file."""
 
-_E = TypeVar("_E", bound=x509.ExtensionType)
-_FACT_NAMES = (
+FACT_NAMES: tuple[str, ...] = (
     "algorithm",
     "altname",
     "at",
@@ -125,23 +124,19 @@ _FACT_NAMES = (
     "subject",
     "subject_cn",
 )
-"""The facts every explanation can use as {placeholders} (plus owner and ring in sketches)."""
+"""The facts every explanation in ``verify_failures.json`` can use as ``{placeholders}``.
+
+The RACF sketches (``keyring`` templates) can also use ``{owner}`` and ``{ring}``. A data file
+test holds every placeholder of the file to this list.
+"""
+
+_E = TypeVar("_E", bound=x509.ExtensionType)
 _MAX_LISTED = 8
 _NAME_CONSTRAINTS_OID = bytes.fromhex("0603551d1e")  # DER of OID 2.5.29.30, for unreadable ones
 _WIDTH = 96
 _MAX_SIGNATURE_PROBES = 16
 _RACF_USER = re.compile(r"^[A-Z0-9$#@]{1,8}$")
 _RACF_RING = re.compile(r"^[^\s'()]{1,237}$")
-
-_EKU_NAMES = {
-    ExtendedKeyUsageOID.SERVER_AUTH: "serverAuth",
-    ExtendedKeyUsageOID.CLIENT_AUTH: "clientAuth",
-    ExtendedKeyUsageOID.CODE_SIGNING: "codeSigning",
-    ExtendedKeyUsageOID.EMAIL_PROTECTION: "emailProtection",
-    ExtendedKeyUsageOID.TIME_STAMPING: "timeStamping",
-    ExtendedKeyUsageOID.OCSP_SIGNING: "OCSPSigning",
-    ExtendedKeyUsageOID.ANY_EXTENDED_KEY_USAGE: "anyExtendedKeyUsage",
-}
 
 
 @functools.cache
@@ -197,7 +192,7 @@ class Failure:
         """The issuer of the certificate at the broken link (RFC 4514), if there is one."""
         return _name(self.certificate.issuer) if self.certificate is not None else None
 
-    def keyring_fix(self, owner: str = DEFAULT_RING_OWNER, ring: str = DEFAULT_RING) -> str:
+    def keyring_fix(self, owner: str = RING_OWNER, ring: str = RING_NAME) -> str:
         """The fix as RACF commands: a sketch to adapt, not a script to run as is.
 
         Labels are derived from the certificates' common names and data set names start with
@@ -226,9 +221,7 @@ class Failure:
         values = dict(self.facts, owner=owner, ring=ring)
         return "\n".join(line.format_map(values) for line in self.keyring_template)
 
-    def to_dict(
-        self, *, ring_owner: str = DEFAULT_RING_OWNER, ring: str = DEFAULT_RING
-    ) -> dict[str, Any]:
+    def to_dict(self, *, ring_owner: str = RING_OWNER, ring: str = RING_NAME) -> dict[str, Any]:
         """The failure as JSON-ready data (``certkit verify --json`` prints it)."""
         return {
             "class": self.kind,
@@ -260,6 +253,8 @@ class Verification:
         purpose: ``"server"`` or ``"client"``: what the leaf was verified for.
         host: The server name checked (``None`` for a client certificate).
         at: The time of verification (UTC).
+        ring_owner: The key ring owner that a failure's RACF sketch names.
+        ring: The key ring that a failure's RACF sketch names.
     """
 
     ok: bool
@@ -268,17 +263,34 @@ class Verification:
     purpose: str
     host: str | None
     at: dt.datetime
+    ring_owner: str = RING_OWNER
+    ring: str = RING_NAME
 
-    def explain(self, *, ring_owner: str = DEFAULT_RING_OWNER, ring: str = DEFAULT_RING) -> str:
+    def for_ring(self, owner: str, ring: str) -> Verification:
+        """The same result, with a RACF sketch for another key ring and owner.
+
+        Args:
+            owner: The user ID that owns the key ring.
+            ring: The key ring's name.
+
+        Returns:
+            A copy whose ``to_text()`` and ``to_dict()`` name that ring.
+        """
+        return replace(self, ring_owner=owner, ring=ring)
+
+    def to_text(self, *, ring_owner: str | None = None, ring: str | None = None) -> str:
         """The result in words, as ``certkit verify`` prints it.
 
         Args:
-            ring_owner: The key ring owner to use in the RACF sketch.
-            ring: The key ring name to use in the RACF sketch.
+            ring_owner: The key ring owner to use in the RACF sketch (``self.ring_owner`` if
+                ``None``).
+            ring: The key ring name to use in the RACF sketch (``self.ring`` if ``None``).
 
         Returns:
             Several lines of text, without a final newline.
         """
+        ring_owner = self.ring_owner if ring_owner is None else ring_owner
+        ring = self.ring if ring is None else ring
         when = _when(self.at)
         target = f"for host {self.host}" if self.host is not None else "for client use"
         if self.ok:
@@ -307,10 +319,16 @@ class Verification:
         lines += _wrapped("cryptography: ", failure.message)
         return "\n".join(lines)
 
-    def to_dict(
-        self, *, ring_owner: str = DEFAULT_RING_OWNER, ring: str = DEFAULT_RING
-    ) -> dict[str, Any]:
-        """The result as JSON-ready data (``certkit verify --json`` prints it)."""
+    def to_dict(self, *, ring_owner: str | None = None, ring: str | None = None) -> dict[str, Any]:
+        """The result as JSON-ready data (``certkit verify --json`` prints it).
+
+        Args:
+            ring_owner: The key ring owner in the failure's RACF sketch (``self.ring_owner`` if
+                ``None``).
+            ring: The key ring in the failure's RACF sketch (``self.ring`` if ``None``).
+        """
+        ring_owner = self.ring_owner if ring_owner is None else ring_owner
+        ring = self.ring if ring is None else ring
         return {
             "ok": self.ok,
             "purpose": self.purpose,
@@ -391,7 +409,7 @@ def verify_chain(
                 "(or verify a client certificate)"
             )
         try:
-            server_verifier = builder.build_server_verifier(_subject(host))
+            server_verifier = builder.build_server_verifier(host_name(host))
         except ValueError as exc:
             raise InputError(
                 f"host {host!r} is not a valid DNS name or IP address ({exc})"
@@ -428,19 +446,6 @@ def _utc(at: dt.datetime | None) -> dt.datetime:
     if at.tzinfo is None:
         return at.replace(tzinfo=dt.UTC)
     return at.astimezone(dt.UTC)
-
-
-def _subject(host: str) -> x509.DNSName | x509.IPAddress:
-    text = host.strip()
-    if text.startswith("[") and text.endswith("]"):
-        text = text[1:-1]
-    try:
-        return x509.IPAddress(ipaddress.ip_address(text))
-    except ValueError:
-        pass
-    if not text:
-        raise InputError("the host name is empty: give a DNS name or an IP address")
-    return x509.DNSName(text)
 
 
 # -- diagnosis ---------------------------------------------------------------------------------
@@ -511,7 +516,23 @@ def _diagnose(ctx: _Context) -> Failure:
         return _render(ctx, _Finding("other"))
 
 
-def _group(message: str) -> str:
+def message_group(message: str) -> str:
+    """The group of one of cryptography's verification messages, by ``verify_failures.json``.
+
+    The group is a failure class (``expired``, ``name-mismatch``, ...) or a group that
+    certkit narrows down by looking at the chain (``validity``, ``no-path``). A message the data
+    file does not know (a new version of cryptography may word one differently) is ``other``.
+
+    Args:
+        message: The text of a ``cryptography.x509.verification.VerificationError``.
+
+    Returns:
+        The group's name.
+
+    Examples:
+        >>> message_group("a message no version of cryptography has printed")
+        'other'
+    """
     for fragment, group in _catalogue()["messages"]:
         if fragment in message:
             return str(group)
@@ -519,7 +540,7 @@ def _group(message: str) -> str:
 
 
 def _classify(ctx: _Context) -> _Finding | None:
-    group = _group(ctx.message)
+    group = message_group(ctx.message)
     handler = _HANDLERS.get(group)
     if handler is None:
         return _Finding(group)
@@ -826,7 +847,7 @@ def _facts(ctx: _Context, finding: _Finding) -> dict[str, str]:
         is_ip = bool(host) and ipaddress.ip_address(host.strip("[]")) is not None
     except ValueError:
         is_ip = False
-    facts = dict.fromkeys(_FACT_NAMES, "")
+    facts = dict.fromkeys(FACT_NAMES, "")
     facts.update(
         leaf=_name(leaf.subject),
         leaf_role=_role(ctx, leaf),
@@ -928,8 +949,7 @@ def _eku_text(cert: x509.Certificate) -> str:
     usages = _extension(cert, x509.ExtendedKeyUsage)
     if usages is None:
         return "no extended key usage"
-    names = [_EKU_NAMES.get(oid, oid.dotted_string) for oid in usages]
-    return ", ".join(names) if names else "nothing"
+    return extended_key_usages(usages)
 
 
 def _weak(cert: x509.Certificate) -> bool:

@@ -9,20 +9,18 @@ separate so that the server's socket loop and what it tells people stay apart.
 
 from __future__ import annotations
 
-import os
 import shlex
 from pathlib import Path
 
+from certkit.certificates.files import write_private_key
 from certkit.certificates.pki import LabPKI
+from certkit.defaults import STORE_PASSWORD
 from certkit.tls.handshake import Options
 
-__all__ = ["FETCH_JAVA", "HOST", "STORE_PASSWORD", "ClientKit"]
+__all__ = ["FETCH_JAVA", "HOST", "ClientKit"]
 
 HOST = "127.0.0.1"
 """The only address a lab server listens on."""
-
-STORE_PASSWORD = "changeit"
-"""The password of the PKCS #12 files the server writes (the Java default; a lab only)."""
 
 FETCH_JAVA = """\
 import java.net.URI;
@@ -169,10 +167,7 @@ class ClientKit:
             path = self.directory / name
             secret = name.endswith(("-key.pem", ".p12"))
             if secret:
-                path.unlink(missing_ok=True)
-                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-                with os.fdopen(fd, "wb") as handle:
-                    handle.write(content)
+                write_private_key(path, content)
             else:
                 path.write_bytes(content)
             self.files[name] = path

@@ -15,16 +15,15 @@ chains, timings and the key log (the secrets, in the NSS key log format).
 from __future__ import annotations
 
 import datetime as dt
-import os
 import ssl
-import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, Literal
 
+from certkit.certificates.files import load_cert_chain
 from certkit.certificates.pki import Lab, LabPKI
+from certkit.defaults import KEY_TYPE, LAB_HOSTS
 from certkit.errors import InputError
 from certkit.tls.recording import Capture, MessageTap, Recording, process_keylog
 from certkit.tls.wire import Side
@@ -82,7 +81,7 @@ class Options:
 
 def lab_pki(
     seed: str | bytes | None = "handshake",
-    key_type: str = "ec-p256",
+    key_type: str = KEY_TYPE,
     now: dt.datetime | None = None,
 ) -> LabPKI:
     """A lab PKI whose certificates are valid now, for real handshakes.
@@ -101,7 +100,7 @@ def lab_pki(
     """
     if now is None:
         now = dt.datetime.now(dt.UTC).replace(hour=0, minute=0, second=0, microsecond=0)
-    return Lab(seed=seed, now=now).pki(["localhost", "127.0.0.1"], key_type=key_type)
+    return Lab(seed=seed, now=now).pki(list(LAB_HOSTS), key_type=key_type)
 
 
 def contexts(pki: LabPKI, options: Options = Options()) -> tuple[ssl.SSLContext, ssl.SSLContext]:
@@ -131,11 +130,11 @@ def contexts(pki: LabPKI, options: Options = Options()) -> tuple[ssl.SSLContext,
             context.maximum_version = version
     if options.server_max is not None:
         server.maximum_version = _version(options.server_max)
-    _load_chain(server, pki.server.fullchain_pem(), pki.server.key_pem())
+    load_cert_chain(server, pki.server.fullchain_pem(), pki.server.key_pem())
     client.load_verify_locations(cadata=pki.root.pem)
     wants_cert = options.client_auth != "none"
     if options.client_cert if options.client_cert is not None else wants_cert:
-        _load_chain(client, pki.client.fullchain_pem(), pki.client.key_pem())
+        load_cert_chain(client, pki.client.fullchain_pem(), pki.client.key_pem())
     if wants_cert:
         server.load_verify_locations(cadata=pki.root.pem)
         server.verify_mode = (
@@ -264,17 +263,6 @@ def _version(name: str) -> ssl.TLSVersion:
         return _VERSIONS[name]
     except KeyError:
         raise InputError(f"TLS version {name!r}: use 1.2 or 1.3") from None
-
-
-def _load_chain(context: ssl.SSLContext, chain_pem: str, key_pem: str) -> None:
-    with tempfile.TemporaryDirectory(prefix="certkit-hs-") as tmp:
-        cert_file = Path(tmp) / "chain.pem"
-        key_file = Path(tmp) / "key.pem"
-        cert_file.write_text(chain_pem, encoding="ascii")
-        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w", encoding="ascii") as handle:
-            handle.write(key_pem)
-        context.load_cert_chain(cert_file, key_file)
 
 
 class _Connection:

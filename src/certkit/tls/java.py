@@ -36,9 +36,9 @@ from typing import IO, Literal
 
 from certkit.certificates.pki import LabPKI, java_truststore
 from certkit.datafiles import read_text
+from certkit.defaults import STORE_PASSWORD
 from certkit.errors import InputError
 from certkit.tls.ciphersuites import explain
-from certkit.tls.clientkit import STORE_PASSWORD
 from certkit.tls.handshake import Options, contexts
 from certkit.tls.recording import Recording
 from certkit.tls.serve import Server, connect

@@ -12,26 +12,35 @@ a *usage*:
 * ``SITE``: trusted like CERTAUTH for the chain's end, but not a CA (rarely used).
 
 [`KeyRing`][certkit.zos.keyring.KeyRing] mirrors those rules so that a lab can show, on a laptop,
-what a ring with a missing CERTAUTH connection does to a handshake, and produce the equivalent
-Python ``ssl`` contexts and Java PKCS #12 key and trust stores.
+what a ring with a missing CERTAUTH connection does to a handshake. What a ring stands for
+outside z/OS (Python ``ssl`` contexts, Java PKCS #12 key and trust stores) is made by
+[`certkit.zos.stores`][certkit.zos.stores]; the ring's methods of those names call it.
 """
 
 from __future__ import annotations
 
 import enum
-import os
-import ssl
-import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cryptography import x509
 from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives import serialization
 
-from certkit.certificates.pki import Issued, SigningKey, java_truststore, pem_bundle
+from certkit.certificates.keys import SigningKey
+from certkit.certificates.pki import Issued, LabPKI
+from certkit.defaults import (
+    CLIENT_LABEL,
+    INTERMEDIATE_CA_LABEL,
+    RING_NAME,
+    RING_OWNER,
+    ROOT_CA_LABEL,
+    SERVER_LABEL,
+)
 from certkit.errors import InputError
+
+if TYPE_CHECKING:
+    import ssl
 
 __all__ = ["ClientAuth", "KeyRing", "RingEntry", "Usage"]
 
@@ -80,25 +89,66 @@ class KeyRing:
     """A RACF-style key ring: labelled certificates with a usage, one of them the DEFAULT.
 
     Args:
-        name: The ring's name, e.g. ``"Liberty.KeyRing"``.
-        owner: The user ID that owns the ring, e.g. the Liberty server's started task ID.
+        name: The ring's name; [`certkit.defaults.RING_NAME`][certkit.defaults.RING_NAME] by
+            default.
+        owner: The user ID that owns the ring, e.g. the Liberty server's started task ID;
+            [`certkit.defaults.RING_OWNER`][certkit.defaults.RING_OWNER] by default.
 
     Examples:
         >>> from certkit.zos.keyring import KeyRing
         >>> from certkit.certificates.pki import Lab
         >>> pki = Lab(seed="ring").pki()
-        >>> ring = KeyRing("Liberty.KeyRing", owner="LIBSERV")
-        >>> _ = ring.connect(pki.root, label="Lab Root CA", usage="CERTAUTH")
-        >>> _ = ring.connect(pki.intermediate, label="Lab Intermediate CA", usage="CERTAUTH")
-        >>> _ = ring.connect(pki.server, label="Liberty server", default=True)
+        >>> ring = KeyRing("Server.Ring", owner="ZCEESRV")
+        >>> _ = ring.connect(pki.root, label="Root", usage="CERTAUTH")
+        >>> _ = ring.connect(pki.intermediate, label="Issuing CA", usage="CERTAUTH")
+        >>> _ = ring.connect(pki.server, label="zcee", default=True)
         >>> [e.label for e in ring.chain_entries(ring.default())]
-        ['Liberty server', 'Lab Intermediate CA', 'Lab Root CA']
+        ['zcee', 'Issuing CA', 'Root']
     """
 
-    def __init__(self, name: str, owner: str = "LIBSERV") -> None:
+    def __init__(self, name: str = RING_NAME, owner: str = RING_OWNER) -> None:
         self.name = name
         self.owner = owner
         self._entries: list[RingEntry] = []
+
+    @classmethod
+    def for_lab(
+        cls,
+        pki: LabPKI,
+        *,
+        client: bool = False,
+        name: str = RING_NAME,
+        owner: str = RING_OWNER,
+    ) -> KeyRing:
+        """A ring holding a lab PKI as an administrator would connect it.
+
+        The root and the intermediate CA certificates are connected with USAGE CERTAUTH, the
+        server's certificate (the client's, with ``client``) as the PERSONAL DEFAULT, each
+        under its label in `certkit.defaults`.
+
+        Args:
+            pki: The lab PKI.
+            client: Make a client's ring (the client certificate) instead of a server's.
+            name: The ring's name.
+            owner: The user ID that owns the ring.
+
+        Returns:
+            The ring.
+
+        Examples:
+            >>> from certkit.certificates.pki import Lab
+            >>> ring = KeyRing.for_lab(Lab(seed="ring").pki())
+            >>> [e.label for e in ring.chain_entries(ring.default())]
+            ['Liberty server', 'Lab Intermediate CA', 'Lab Root CA']
+        """
+        ring = cls(name, owner)
+        ring.connect(pki.root, label=ROOT_CA_LABEL, usage=Usage.CERTAUTH)
+        ring.connect(pki.intermediate, label=INTERMEDIATE_CA_LABEL, usage=Usage.CERTAUTH)
+        if client:
+            ring.connect(pki.client, label=CLIENT_LABEL, default=True)
+        else:
+            ring.connect(pki.server, label=SERVER_LABEL, default=True)
+        return ring
 
     def __repr__(self) -> str:
         return f"KeyRing({self.name!r}, owner={self.owner!r}, {len(self._entries)} certificates)"
@@ -219,89 +269,21 @@ class KeyRing:
                 return chain
             chain.append(issuer)
 
-    def ssl_context(
-        self,
-        *,
-        server_side: bool,
-        label: str | None = None,
-        client_auth: ClientAuth | str = ClientAuth.NONE,
-    ) -> ssl.SSLContext:
-        """A Python ``ssl`` context that behaves as this ring does in a TLS handshake.
-
-        The context presents the DEFAULT (or labelled) personal certificate with the chain
-        built from the ring's CA certificates (without a self-signed root), and trusts every
-        CERTAUTH/SITE certificate, intermediates included (OpenSSL's partial-chain flag, which
-        is how System SSL and JSSE treat a ring).
+    def personal(self, label: str | None = None, *, required: bool = True) -> RingEntry | None:
+        """The personal certificate a TLS peer using this ring presents.
 
         Args:
-            server_side: A server context (``True``) or a client context.
-            label: The personal certificate to present; the DEFAULT if ``None``. A client
-                ring without a personal certificate presents none.
-            client_auth: For a server: ``none``, ``optional`` or ``required``.
+            label: The certificate's label; the DEFAULT if ``None``.
+            required: Whether a ring without a DEFAULT is an error (a server's ring) rather
+                than a ring that presents nothing (a client's ring, ``None``).
 
         Returns:
-            The configured context (TLS 1.2 or newer).
+            The entry, or ``None`` when nothing is presented.
 
         Raises:
-            InputError: If a server ring has no certificate to present.
+            InputError: If the label is not a PERSONAL certificate of the ring, or a required
+                DEFAULT is missing.
         """
-        client_auth = ClientAuth(str(client_auth).lower())
-        context = ssl.SSLContext(
-            ssl.PROTOCOL_TLS_SERVER if server_side else ssl.PROTOCOL_TLS_CLIENT
-        )
-        context.minimum_version = ssl.TLSVersion.TLSv1_2
-        personal = self._personal(label, required=server_side)
-        if personal is not None:
-            self._load_chain(context, personal)
-        anchors = self.trust_anchors()
-        if anchors:
-            context.load_verify_locations(cadata=pem_bundle(anchors))
-        context.verify_flags |= ssl.VERIFY_X509_PARTIAL_CHAIN
-        if server_side:
-            context.verify_mode = {
-                ClientAuth.NONE: ssl.CERT_NONE,
-                ClientAuth.OPTIONAL: ssl.CERT_OPTIONAL,
-                ClientAuth.REQUIRED: ssl.CERT_REQUIRED,
-            }[client_auth]
-        return context
-
-    def java_keystore(self, password: str | bytes, *, label: str | None = None) -> bytes:
-        """A PKCS #12 key store with the personal certificate, its key and chain.
-
-        The entry's alias is the ring label, as Liberty's ``serverKeyAlias`` would name it.
-
-        Args:
-            password: The store password.
-            label: The personal certificate; the DEFAULT if ``None``.
-
-        Returns:
-            The DER bytes of the PKCS #12 file.
-        """
-        personal = self._personal(label, required=True)
-        assert personal is not None
-        chain = [e.certificate for e in self.chain_entries(personal)]
-        issued: Issued | None = None
-        for cert in reversed(chain):
-            issued = Issued(cert, personal.private_key if cert is chain[0] else None, issued)
-        assert issued is not None
-        return issued.pkcs12(password, alias=personal.label)
-
-    def java_truststore(self, password: str | bytes) -> bytes:
-        """A PKCS #12 trust store with every CERTAUTH/SITE certificate, aliased by label.
-
-        Raises:
-            InputError: If the ring trusts no certificate.
-        """
-        entries = [e for e in self._entries if e.usage is not Usage.PERSONAL]
-        if not entries:
-            raise InputError(f"ring {self.name} has no CERTAUTH certificate to trust")
-        return java_truststore(
-            [e.certificate for e in entries], password, aliases=[e.label for e in entries]
-        )
-
-    # -- internals -------------------------------------------------------------------------
-
-    def _personal(self, label: str | None, *, required: bool) -> RingEntry | None:
         if label is not None:
             entry = self.get(label)
             if entry.usage is not Usage.PERSONAL:
@@ -311,25 +293,42 @@ class KeyRing:
             return self.default()
         return None
 
-    def _load_chain(self, context: ssl.SSLContext, entry: RingEntry) -> None:
-        assert entry.private_key is not None
-        chain = [e.certificate for e in self.chain_entries(entry)]
-        if len(chain) > 1 and chain[-1].issuer == chain[-1].subject:
-            chain = chain[:-1]  # the peer must already trust the root; it is not sent
-        key_pem = entry.private_key.private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
+    # -- what the ring stands for outside z/OS (certkit.zos.stores) --------------------------
+
+    def ssl_context(
+        self,
+        *,
+        server_side: bool,
+        label: str | None = None,
+        client_auth: ClientAuth | str = ClientAuth.NONE,
+    ) -> ssl.SSLContext:
+        """A Python ``ssl`` context that behaves as this ring does in a TLS handshake.
+
+        See [`certkit.zos.stores.ssl_context`][certkit.zos.stores.ssl_context].
+        """
+        from certkit.zos import stores
+
+        return stores.ssl_context(
+            self, server_side=server_side, label=label, client_auth=client_auth
         )
-        # ssl can only load a certificate chain from files: write them privately, then delete.
-        with tempfile.TemporaryDirectory(prefix="certkit-ring-") as tmp:
-            cert_file = Path(tmp) / "chain.pem"
-            key_file = Path(tmp) / "key.pem"
-            cert_file.write_text(pem_bundle(chain), encoding="ascii")
-            fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(key_pem)
-            context.load_cert_chain(cert_file, key_file)
+
+    def java_keystore(self, password: str | bytes, *, label: str | None = None) -> bytes:
+        """A PKCS #12 key store with the personal certificate, its key and chain.
+
+        See [`certkit.zos.stores.java_keystore`][certkit.zos.stores.java_keystore].
+        """
+        from certkit.zos import stores
+
+        return stores.java_keystore(self, password, label=label)
+
+    def java_truststore(self, password: str | bytes) -> bytes:
+        """A PKCS #12 trust store with every CERTAUTH/SITE certificate, aliased by label.
+
+        See [`certkit.zos.stores.java_truststore`][certkit.zos.stores.java_truststore].
+        """
+        from certkit.zos import stores
+
+        return stores.java_truststore(self, password)
 
 
 def _issued(child: x509.Certificate, candidate: x509.Certificate) -> bool:

@@ -6,9 +6,10 @@ Exit status 0, or 2 with one line on standard error for an unknown name or bad o
 from __future__ import annotations
 
 import argparse
-import json
 from collections.abc import Iterable
 
+from certkit.cli.options import add_json
+from certkit.cli.output import show
 from certkit.errors import InputError
 from certkit.tls.ciphersuites import Suite, explain, openssl_suites
 
@@ -37,7 +38,7 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         choices=["1.0", "1.1", "1.2", "1.3"],
         help="with --list: only suites this TLS version can negotiate",
     )
-    parser.add_argument("--json", action="store_true", help="print JSON (a list of suites)")
+    add_json(parser, "print JSON (a list of suites)")
     parser.set_defaults(handler=run)
 
 
@@ -50,12 +51,10 @@ def run(args: argparse.Namespace) -> int:
     if not args.list and not args.names:
         raise InputError("give a cipher suite name or code (e.g. C030), or --list")
     found = openssl_suites(args.tls) if args.list else [explain(name) for name in args.names]
-    if args.json:
-        print(json.dumps([suite.to_dict() for suite in found], indent=2))
-    elif args.list:
+    if args.list and not args.json:
         print(_table(found))
     else:
-        print("\n\n".join(suite.to_text() for suite in found))
+        show(found, as_json=args.json)
     return 0
 
 

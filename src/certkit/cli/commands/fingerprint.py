@@ -8,6 +8,7 @@ import hashlib
 from cryptography.hazmat.primitives import serialization
 
 from certkit.certificates.load import read_certificate_file
+from certkit.cli.options import add_files
 
 
 def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -15,7 +16,7 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser = commands.add_parser(
         "fingerprint", help="print the fingerprint of every certificate in FILE..."
     )
-    parser.add_argument("files", nargs="+", metavar="FILE")
+    add_files(parser)
     parser.add_argument("--algorithm", default="sha256", choices=["sha256", "sha1", "sha384"])
     parser.set_defaults(handler=run)
 

@@ -7,12 +7,11 @@ fails (the recording is still printed, the errors go to standard error), 2 on ba
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 
-from certkit.certificates.keys import KEY_TYPES
-from certkit.errors import InputError
-from certkit.tls.handshake import Options, contexts, lab_pki, run
+from certkit.cli.options import add_handshake_options, handshake_options
+from certkit.cli.output import show
+from certkit.tls.handshake import contexts, lab_pki, run
 from certkit.tls.recording import Recording
 from certkit.traces.curl import curl_trace
 from certkit.traces.jsse import jsse_summary
@@ -31,6 +30,8 @@ mermaid (a sequence diagram) or json (records and messages with their bytes in h
 status: 0 the handshake succeeded, 1 it failed (the recording is still printed), 2 bad input."""
 
 
+# Deliberate boilerplate: every command registers its parser in the same shape (name, help,
+# description, options, handler); what two commands share is in certkit.cli.options.
 def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Register the command."""
     parser = commands.add_parser(
@@ -76,89 +77,15 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.set_defaults(handler=run_handshake)
 
 
-def add_handshake_options(parser: argparse.ArgumentParser) -> None:
-    """The options ``certkit handshake`` and ``certkit serve`` share (the server's side)."""
-    parser.add_argument("--tls", choices=("1.2", "1.3"), help="allow only this TLS version")
-    parser.add_argument(
-        "--server-max",
-        choices=("1.2", "1.3"),
-        help="cap the server's version (clients still offer 1.3, as curl did in the deck)",
-    )
-    parser.add_argument(
-        "--cipher",
-        metavar="STRING",
-        help="OpenSSL cipher string for the server's TLS 1.2 suites "
-        "(e.g. ECDHE-RSA-AES256-GCM-SHA384)",
-    )
-    parser.add_argument(
-        "--client-auth",
-        choices=("none", "optional", "required"),
-        default="none",
-        help="whether the server asks for a client certificate (default none)",
-    )
-    parser.add_argument(
-        "--key-type",
-        choices=[k for k in KEY_TYPES if k != "x25519"],
-        default="ec-p256",
-        help="the key type of every certificate of the lab PKI (default ec-p256)",
-    )
-    parser.add_argument(
-        "--curve", metavar="NAME", help="the server's only ECDHE group, e.g. secp384r1"
-    )
-    parser.add_argument(
-        "--tls13-ciphers",
-        metavar="SUITES",
-        help="the server's TLS 1.3 suites, colon-separated (e.g. TLS_CHACHA20_POLY1305_SHA256)",
-    )
-    parser.add_argument(
-        "--groups",
-        metavar="LIST",
-        help="key exchange groups both sides allow, comma-separated (e.g. secp384r1,x25519)",
-    )
-    parser.add_argument(
-        "--seed",
-        default="handshake",
-        help="derive the lab PKI's keys from this seed (default: handshake)",
-    )
-
-
-def _alpn(values: list[str] | None) -> tuple[str, ...]:
-    found = tuple(p.strip() for value in values or () for p in value.split(",") if p.strip())
-    for protocol in found:
-        if len(protocol.encode()) > 255:
-            raise InputError(f"ALPN protocol {protocol[:20]!r}...: at most 255 bytes")
-    return found
-
-
-def options_from(args: argparse.Namespace) -> Options:
-    """The handshake options the command line asks for."""
-    if args.tls is not None and args.server_max is not None and args.server_max < args.tls:
-        raise InputError(
-            f"--tls {args.tls} with --server-max {args.server_max}: "
-            "the server could not speak the only allowed version"
-        )
-    return Options(
-        tls=args.tls,
-        server_max=args.server_max,
-        cipher=args.cipher,
-        client_cipher=getattr(args, "client_cipher", None),
-        client_auth=args.client_auth,
-        client_cert=False if getattr(args, "no_client_cert", False) else None,
-        server_hostname=getattr(args, "host", "localhost"),
-        alpn=_alpn(getattr(args, "alpn", None)),
-        curve=args.curve,
-        tls13_ciphers=args.tls13_ciphers,
-        groups=tuple(g.strip() for g in (args.groups or "").split(",") if g.strip()),
-        resume=getattr(args, "resume", False),
-    )
-
-
 def run_handshake(args: argparse.Namespace) -> int:
     """Run the handshake, print it, and return 0 (succeeded) or 1 (failed)."""
-    options = options_from(args)
+    options = handshake_options(args)
     pki = lab_pki(seed=args.seed, key_type=args.key_type)
     recording = run(*contexts(pki, options), options)
-    print(render(recording, args.format, side=args.side, host=options.server_hostname))
+    if args.format in ("summary", "json"):
+        show(recording, as_json=args.format == "json")
+    else:
+        print(trace(recording, args.format, side=args.side, host=options.server_hostname))
     if not recording.ok:
         for who, error in (("client", recording.client_error), ("server", recording.server_error)):
             if error:
@@ -166,8 +93,8 @@ def run_handshake(args: argparse.Namespace) -> int:
     return 0 if recording.ok else 1
 
 
-def render(recording: Recording, fmt: str, *, side: str = "server", host: str = "localhost") -> str:
-    """The recording in one of the ``FORMATS`` (``summary`` for anything else)."""
+def trace(recording: Recording, fmt: str, *, side: str = "server", host: str = "localhost") -> str:
+    """The recording as a trace: ``curl``, ``jsse``, ``steps`` or ``mermaid``."""
     if fmt == "curl":
         return curl_trace(recording, host=host)
     if fmt == "jsse":
@@ -176,6 +103,4 @@ def render(recording: Recording, fmt: str, *, side: str = "server", host: str = 
         return steps_text(recording)
     if fmt == "mermaid":
         return mermaid(recording)
-    if fmt == "json":
-        return json.dumps(recording.to_dict(), indent=2)
-    return recording.to_text()
+    raise ValueError(f"not a trace format: {fmt!r}")

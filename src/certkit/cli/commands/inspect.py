@@ -8,7 +8,6 @@ output, one line on standard error names every problem, and the exit status is 2
 from __future__ import annotations
 
 import argparse
-import json
 
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
@@ -16,10 +15,12 @@ from cryptography.hazmat.primitives import serialization
 from certkit.certificates.anatomy import Description, describe_file
 from certkit.certificates.derwalk import der_walk, hex_view
 from certkit.certificates.load import keys_match, load_private_key, read_bundle, read_file
-from certkit.cli.commands.pki import parse_time
+from certkit.cli.options import add_files, add_json, add_password, add_time, time_or_none
+from certkit.cli.output import show
 from certkit.errors import InputError
 
 
+# Deliberate boilerplate: registered in the shape of every command (see handshake).
 def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Register the command."""
     parser = commands.add_parser(
@@ -31,14 +32,10 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
             "openssl and RACF show them."
         ),
     )
-    parser.add_argument("files", nargs="+", metavar="FILE")
-    parser.add_argument("--json", action="store_true", help="print JSON (a list, one per file)")
-    parser.add_argument(
-        "--password", help="the password of a PKCS #12 file or of an encrypted private key"
-    )
-    parser.add_argument(
-        "--at", metavar="TIME", help="judge validity at this ISO 8601 time (default: now)"
-    )
+    add_files(parser)
+    add_json(parser, "print JSON (a list, one per file)")
+    add_password(parser, "the password of a PKCS #12 file or of an encrypted private key")
+    add_time(parser, "--at", "judge validity at this ISO 8601 time (default: now)")
     parser.add_argument(
         "--key",
         metavar="KEYFILE",
@@ -54,7 +51,7 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 def run(args: argparse.Namespace) -> int:
     """Describe each file; raise one InputError naming every problem found."""
-    at = parse_time(args.at) if args.at else None
+    at = time_or_none(args.at)
     errors: list[str] = []
     descriptions: list[Description] = []
     for path in args.files:
@@ -77,11 +74,11 @@ def run(args: argparse.Namespace) -> int:
         if not args.json:
             if len(descriptions) > 1:
                 print()
-            print(description.to_text(), end="")
+            show(description)
             if args.walk:
                 _print_walks(path, args.password)
     if args.json:
-        print(json.dumps([d.to_dict() for d in descriptions], indent=2))
+        show(descriptions, as_json=True)
     if errors:
         if len(errors) == 1:
             raise InputError(errors[0])

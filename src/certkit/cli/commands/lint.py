@@ -13,18 +13,15 @@ import warnings
 from cryptography import x509
 from cryptography.utils import CryptographyDeprecationWarning
 
-from certkit.certificates.lint import (
-    DEFAULT_EXPIRING_DAYS,
-    Report,
-    lint_report,
-    render_json,
-    render_text,
-)
+from certkit.certificates.lint import Report, Reports, lint_report
 from certkit.certificates.load import read_certificate_file
-from certkit.cli.commands.pki import parse_time
+from certkit.cli.options import add_files, add_json, add_time, parse_time
+from certkit.cli.output import show
+from certkit.defaults import EXPIRING_DAYS
 from certkit.errors import InputError
 
 
+# Deliberate boilerplate: registered in the shape of every command (see handshake).
 def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Register the command."""
     parser = commands.add_parser(
@@ -36,25 +33,25 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
             "2 on bad input."
         ),
     )
-    parser.add_argument("files", nargs="+", metavar="FILE")
+    add_files(parser)
     parser.add_argument(
         "--role",
         choices=["server", "client", "ca"],
         help="check every certificate as this role (default: detect it from each certificate)",
     )
-    parser.add_argument(
+    add_time(
+        parser,
         "--at",
-        metavar="TIME",
-        help="check validity at this ISO 8601 time, UTC unless it names a zone (default: now)",
+        "check validity at this ISO 8601 time, UTC unless it names a zone (default: now)",
     )
     parser.add_argument(
         "--expiring-days",
         type=_days,
-        default=DEFAULT_EXPIRING_DAYS,
+        default=EXPIRING_DAYS,
         metavar="N",
-        help=f"warn when a certificate expires within N days (default {DEFAULT_EXPIRING_DAYS})",
+        help=f"warn when a certificate expires within N days (default {EXPIRING_DAYS})",
     )
-    parser.add_argument("--json", action="store_true", help="print JSON instead of text")
+    add_json(parser, "print JSON instead of text")
     parser.set_defaults(handler=run)
 
 
@@ -95,5 +92,6 @@ def run(args: argparse.Namespace) -> int:
                         source=source,
                     )
                 )
-    print(render_json(reports) if args.json else render_text(reports), end="")
-    return 1 if any(r.count("error") for r in reports) else 0
+    result = Reports(tuple(reports))
+    show(result, as_json=args.json)
+    return 1 if result.count("error") else 0

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 from pathlib import Path
 
+from certkit.certificates.files import write_private_key
 from certkit.certificates.keys import KEY_TYPES
 from certkit.certificates.pki import Lab, java_truststore
+from certkit.cli.options import add_time, time_or_none
+from certkit.defaults import KEY_TYPE, LAB_HOSTS, STORE_PASSWORD
 from certkit.errors import InputError
-
-STORE_PASSWORD = "changeit"
-"""The password of the PKCS #12 files `pki create` writes (the Java default; a lab only)."""
 
 README = """\
 certkit lab PKI
@@ -63,32 +62,24 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     create.add_argument("directory", metavar="DIRECTORY")
     create.add_argument("--seed", help="derive every key, serial and signature from this seed")
-    create.add_argument(
-        "--now", help="the lab clock, ISO 8601 (default: now, or 2026-01-01 with --seed)"
+    add_time(
+        create,
+        "--now",
+        "the lab clock, ISO 8601 (default: now, or 2026-01-01 with --seed)",
+        metavar=None,
     )
     create.add_argument("--host", action="append", help="a server name for the SAN (repeatable)")
-    create.add_argument("--key-type", default="ec-p256", choices=KEY_TYPES[:-1])
+    create.add_argument("--key-type", default=KEY_TYPE, choices=KEY_TYPES[:-1])
     create.set_defaults(handler=run_create)
-
-
-def parse_time(text: str) -> dt.datetime:
-    """An ISO 8601 time; UTC when it names no zone."""
-    try:
-        value = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        raise InputError(
-            f"time {text!r}: give an ISO 8601 time such as 2026-01-01T00:00:00Z"
-        ) from None
-    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
 
 
 def run_create(args: argparse.Namespace) -> int:
     """Write the lab PKI and list the files written."""
-    lab = Lab(seed=args.seed, now=parse_time(args.now) if args.now else None)
+    lab = Lab(seed=args.seed, now=time_or_none(args.now))
     out = Path(args.directory)
     if out.exists() and not out.is_dir():
         raise InputError(f"{out}: exists and is not a directory")
-    hosts = args.host or ["localhost", "127.0.0.1"]
+    hosts = args.host or list(LAB_HOSTS)
     pki = lab.pki(hosts, key_type=args.key_type)
     files: dict[str, bytes] = {
         "root-ca.pem": pki.root.pem.encode(),
@@ -118,10 +109,10 @@ def run_create(args: argparse.Namespace) -> int:
     files["README.txt"] = readme.encode()
     out.mkdir(parents=True, exist_ok=True)
     for name, content in files.items():
-        path = out / name
-        path.write_bytes(content)
         if name.endswith(("-key.pem", ".p12")):
-            path.chmod(0o600)
+            write_private_key(out / name, content)
+        else:
+            (out / name).write_bytes(content)
     for name in files:
         print(out / name)
     return 0

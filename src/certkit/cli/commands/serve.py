@@ -12,7 +12,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from certkit.cli.commands.handshake import add_handshake_options, options_from
+from certkit.cli.options import add_handshake_options, handshake_options
 from certkit.errors import InputError
 from certkit.tls.handshake import lab_pki
 from certkit.tls.recording import Recording
@@ -34,6 +34,7 @@ each connection as the server recorded it (--trace). It stops after --lifetime s
 --connections connections, or on Ctrl-C."""
 
 
+# Deliberate boilerplate: registered in the shape of every command (see handshake).
 def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Register the command."""
     parser = commands.add_parser(
@@ -71,7 +72,7 @@ def run_serve(args: argparse.Namespace) -> int:
     """Serve until the lifetime or the connection count runs out, or Ctrl-C."""
     if args.connections is not None and args.connections < 1:
         raise InputError(f"--connections {args.connections}: give 1 or more")
-    options = options_from(args)
+    options = handshake_options(args)
     pki = lab_pki(seed=args.seed, key_type=args.key_type)
     server = Server(
         pki,

@@ -7,11 +7,12 @@ input (one line on standard error).
 from __future__ import annotations
 
 import argparse
-import json
 
 from certkit.certificates.load import read_certificate_file
-from certkit.certificates.verify import DEFAULT_RING, DEFAULT_RING_OWNER, verify_chain
-from certkit.cli.commands.pki import parse_time
+from certkit.certificates.verify import verify_chain
+from certkit.cli.options import add_json, add_time, time_or_none
+from certkit.cli.output import show
+from certkit.defaults import RING_NAME, RING_OWNER
 from certkit.errors import InputError
 
 DESCRIPTION = """\
@@ -41,9 +42,7 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument(
         "--client", action="store_true", help="verify a client certificate (clientAuth)"
     )
-    parser.add_argument(
-        "--at", metavar="TIME", help="verify as of TIME, ISO 8601 (default: now; UTC if no zone)"
-    )
+    add_time(parser, "--at", "verify as of TIME, ISO 8601 (default: now; UTC if no zone)")
     parser.add_argument(
         "--max-chain-depth",
         metavar="N",
@@ -53,16 +52,16 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument(
         "--ring-owner",
         metavar="USERID",
-        default=DEFAULT_RING_OWNER,
-        help=f"the key ring owner in the RACF sketch (default {DEFAULT_RING_OWNER})",
+        default=RING_OWNER,
+        help=f"the key ring owner in the RACF sketch (default {RING_OWNER})",
     )
     parser.add_argument(
         "--ring",
         metavar="NAME",
-        default=DEFAULT_RING,
-        help=f"the key ring in the RACF sketch (default {DEFAULT_RING})",
+        default=RING_NAME,
+        help=f"the key ring in the RACF sketch (default {RING_NAME})",
     )
-    parser.add_argument("--json", action="store_true", help="print the result as JSON")
+    add_json(parser, "print the result as JSON")
     parser.set_defaults(handler=run)
 
 
@@ -72,7 +71,7 @@ def run(args: argparse.Namespace) -> int:
         raise InputError("--client verifies a client certificate: drop --host")
     if not args.client and args.host is None:
         raise InputError("give --host NAME (the server name to check), or --client")
-    at = parse_time(args.at) if args.at else None
+    at = time_or_none(args.at)
     leaf, *intermediates = read_certificate_file(args.chain)
     trust = [cert for path in args.trust for cert in read_certificate_file(path)]
     result = verify_chain(
@@ -84,9 +83,5 @@ def run(args: argparse.Namespace) -> int:
         at=at,
         max_chain_depth=args.max_chain_depth,
     )
-    if args.json:
-        data = result.to_dict(ring_owner=args.ring_owner, ring=args.ring)
-        print(json.dumps(data, indent=2))
-    else:
-        print(result.explain(ring_owner=args.ring_owner, ring=args.ring))
+    show(result.for_ring(args.ring_owner, args.ring), as_json=args.json)
     return 0 if result.ok else 1
