@@ -707,15 +707,15 @@ def test_cli_not_verified_prints_the_explanation(files: Path) -> None:
     run = certkit(files, "--host", "zcee.example.com", "leaf.der", "--trust", "root.pem", *AT)
     assert run.returncode == 1 and run.stderr == ""
     assert run.stdout.startswith(
-        "NOT verified for host zcee.example.com at 2026-01-02 00:00:00 UTC: "
-        "missing intermediate CA certificate\n"
+        "NOT verified for host zcee.example.com at 2026-01-02 00:00:00 UTC:\n"
+        "  missing intermediate CA certificate\n"
     )
     assert "RACDCERT ID(LIBSERV) CONNECT(CERTAUTH +" in run.stdout
     run = certkit(
         files, "--host", "zcee.example.com", "fullchain.pem", "--trust", "root.pem",
         "--at", "2027-01-01", "--ring-owner", "zceesrv", "--ring", "ZCEE.Ring",
     )  # fmt: skip
-    assert run.returncode == 1 and "certificate expired" in run.stdout.splitlines()[0]
+    assert run.returncode == 1 and "certificate expired" in run.stdout.splitlines()[1]
     assert "RACDCERT ID(ZCEESRV) +\n      GENREQ" in run.stdout and "RING(ZCEE.Ring)" in run.stdout
 
 

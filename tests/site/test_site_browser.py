@@ -530,41 +530,6 @@ def test_a_readers_click_copies_like_the_button(
     assert copied == expected and copied and not copied.startswith("$"), copied
 
 
-def page_of(url: str) -> str:
-    """A page's URL without its edition's ending: .../pki/ and .../pki.html are both .../pki."""
-    return url.removesuffix("index.html").removesuffix(".html").rstrip("/")
-
-
-# Blocks that cannot fit until certkit changes, each named by its page and the start of its first
-# line wider than the page, with the change it waits for. The pages and tests may not edit
-# src/certkit while its modules move into subpackages; when a change below lands, the block
-# fits and the test fails until its entry is removed: the list can only shrink.
-WAITING_FOR_CERTKIT = {
-    ("anatomy", "        RFC 5280 section 4.2.1.9"): (
-        "certkit inspect: a --width option (anatomy to_text wraps at 100) and the SKI/AKI values "
-        "wrapped 16 bytes to a line"
-    ),
-    ("anatomy", "000004  30 82 01 71"): (
-        "derwalk.hex_view: the label (with its decoded value) on a line of its own, or wrapped"
-    ),
-    ("pki", "NOT verified for host localhost"): (
-        "certkit verify: its report wrapped at 78 columns (Verification.explain has no width)"
-    ),
-    # Examples in docstrings (the API reference page): shorter lines in src/certkit.
-    ("reference/api", "[(4, 'tbsCertificate'), (8,"): "derwalk.der_walk docstring example",
-    (
-        "reference/api",
-        "00000a  02 01 02",
-    ): "derwalk.hex_view docstring example (width=8 is not enough)",
-    ("reference/api", '>>> _ = ring.connect(pki.intermediate, label="Lab'): (
-        "keyring.KeyRing docstring example"
-    ),
-    ("reference/api", '>>> cn_only = lab.server(root, ["old.example.com"]'): (
-        "lint docstring example (lab.server(..., omit=[...]))"
-    ),
-}
-
-
 @pytest.mark.parametrize("edition", EDITIONS)
 def test_no_code_block_scrolls_sideways_at_1280_px(visits: dict[str, Visit]) -> None:
     """Every <pre> on every page, in a 1280-pixel window, folded ones opened first, fits.
@@ -574,7 +539,6 @@ def test_no_code_block_scrolls_sideways_at_1280_px(visits: dict[str, Visit]) -> 
     """
     measured = 0
     problems: list[str] = []
-    waiting: set[tuple[str, str]] = set()
     for url, visit in visits.items():
         widths = visit.code_widths
         assert widths["viewport"] == WIDTH_PX, (url, widths["viewport"])
@@ -585,23 +549,11 @@ def test_no_code_block_scrolls_sideways_at_1280_px(visits: dict[str, Visit]) -> 
                 problems.append(f"{where}: not shown even with its details and tabs opened")
             elif block["wide"]:
                 line = block["first_wide_line"]
-                known = [
-                    key
-                    for key in WAITING_FOR_CERTKIT
-                    if page_of(url).endswith("/" + key[0]) and line["text"].startswith(key[1])
-                ]
-                if known:
-                    waiting.update(known)
-                    continue
                 problems.append(
                     f"{where}: {block['scroll_width']} px of content in a "
                     f"{block['client_width']} px box; line {line['line']}: {line['text']!r}"
                 )
     assert measured, "no <pre> on any page: the width test measured nothing"
-    fitted = sorted(set(WAITING_FOR_CERTKIT) - waiting)
-    problems += [
-        f"{page} {start!r}: fits now; remove it from WAITING_FOR_CERTKIT" for page, start in fitted
-    ]
     assert not problems, (
         f"{len(problems)} code blocks scroll sideways at {WIDTH_PX} px:\n" + "\n".join(problems)
     )

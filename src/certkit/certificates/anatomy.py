@@ -377,7 +377,7 @@ class Description:
         """The description as JSON-ready data."""
         return _jsonable(asdict(self))  # type: ignore[no-any-return]
 
-    def to_text(self, *, width: int = 100) -> str:
+    def to_text(self, *, width: int = 78) -> str:
         """The description as text, for people.
 
         Args:
@@ -944,8 +944,34 @@ def _render(d: Description, width: int) -> str:
     return "\n".join(out) + "\n"
 
 
-def _row(name: str, value: str, indent: int = 2) -> str:
-    return f"{' ' * indent}{name:<{23 - indent}}{value}".rstrip()
+_HEX = re.compile(r"^(.*?)((?:[0-9A-Fa-f]{2}:){16,}[0-9A-Fa-f]{2})$")
+
+
+def _row(name: str, value: str, indent: int = 2, width: int = 1000) -> str:
+    """``name`` in a 23-column field, then ``value``; a value too long for ``width`` goes on.
+
+    A long colon-separated hex value (a fingerprint, a key identifier) continues 16 bytes to a
+    line, aligned under the value; other text wraps at spaces.
+    """
+    head = f"{' ' * indent}{name:<{23 - indent}}"
+    line = f"{head}{value}".rstrip()
+    if len(line) <= width:
+        return line
+    first, *rest = _continued(value, width - 23, " " * 23)
+    return "\n".join([f"{head}{first}".rstrip(), *rest])
+
+
+def _continued(value: str, room: int, pad: str) -> list[str]:
+    """``value`` cut to ``room`` columns: the first piece, then the others with ``pad``."""
+    match = _HEX.match(value)
+    if match:
+        prefix, hexed = match.group(1), match.group(2)
+        chunks = [hexed[i : i + 48].rstrip(":") for i in range(0, len(hexed), 48)]
+        if prefix and len(prefix) + len(chunks[0]) > room:
+            return [prefix.rstrip(), *(pad + chunk for chunk in chunks)]
+        return [prefix + chunks[0], *(pad + chunk for chunk in chunks[1:])]
+    pieces = textwrap.wrap(value, max(room, 20), break_long_words=False, break_on_hyphens=False)
+    return [pieces[0], *(pad + piece for piece in pieces[1:])] if pieces else [""]
 
 
 def _wrap(text: str, indent: int, width: int) -> list[str]:
@@ -961,32 +987,40 @@ def _render_certificate(c: CertificateDescription, width: int) -> list[str]:
     if extra:
         title += f" ({', '.join(extra)})"
     lines = [title]
-    lines.append(_row("Version", f"{c.version} (0x{c.version - 1:x})" if c.version else "?"))
-    lines.append(_row("Serial number", c.serial_colon.upper()))
-    lines.append(_row("openssl -serial", c.serial_hex, 4))
-    lines.append(_row("keytool", c.serial_keytool, 4))
     lines.append(
-        _row("Signature algorithm", f"{c.signature_algorithm} ({c.signature_algorithm_oid})")
+        _row("Version", f"{c.version} (0x{c.version - 1:x})" if c.version else "?", width=width)
+    )
+    lines.append(_row("Serial number", c.serial_colon.upper(), width=width))
+    lines.append(_row("openssl -serial", c.serial_hex, 4, width=width))
+    lines.append(_row("keytool", c.serial_keytool, 4, width=width))
+    lines.append(
+        _row(
+            "Signature algorithm",
+            f"{c.signature_algorithm} ({c.signature_algorithm_oid})",
+            width=width,
+        )
     )
     issuer = c.issuer
     if c.self_signed:
         issuer += "  (self-signed: issuer and signer are the subject itself)"
     elif c.issued_by:
         issuer += f"  (signed by certificate {c.issued_by})"
-    lines.append(_row("Issuer", issuer))
-    lines.append(_row("Validity", ""))
-    lines.append(_row("Not before", _when(c.validity.not_before), 4))
-    lines.append(_row("Not after", _when(c.validity.not_after), 4))
-    lines.append(_row("Status", f"{c.validity!s} (at {_when(c.validity.at)})", 4))
-    lines.append(_row("Subject", c.subject))
-    lines.append(_row("Public key", str(c.public_key) if c.public_key else "(cannot be read)"))
+    lines.append(_row("Issuer", issuer, width=width))
+    lines.append(_row("Validity", "", width=width))
+    lines.append(_row("Not before", _when(c.validity.not_before), 4, width=width))
+    lines.append(_row("Not after", _when(c.validity.not_after), 4, width=width))
+    lines.append(_row("Status", f"{c.validity!s} (at {_when(c.validity.at)})", 4, width=width))
+    lines.append(_row("Subject", c.subject, width=width))
+    lines.append(
+        _row("Public key", str(c.public_key) if c.public_key else "(cannot be read)", width=width)
+    )
     lines += _render_extensions(c.extensions, width)
-    lines.append("  Fingerprints (hashes of the DER bytes; they are not stored in the certificate)")
+    lines.append("  Fingerprints (hashes of the DER bytes, not stored in the certificate)")
     for fp in c.fingerprints:
-        lines.append(_row("keytool", fp.keytool, 4))
-        lines.append(_row("openssl", fp.openssl, 4))
-        lines.append(_row("RACF*", fp.racf[0], 4))
-        lines += [_row("", more, 4) for more in fp.racf[1:]]
+        lines.append(_row("keytool", fp.keytool, 4, width=width))
+        lines.append(_row("openssl", fp.openssl, 4, width=width))
+        lines.append(_row("RACF*", fp.racf[0], 4, width=width))
+        lines += [_row("", more, 4, width=width) for more in fp.racf[1:]]
     lines.append("    * RACF line layout UNVERIFIED (the hex pairs are exact)")
     for problem in c.problems:
         lines.append(f"  CANNOT READ {problem.field}: {problem.message}")
@@ -997,7 +1031,13 @@ def _render_extensions(extensions: Sequence[ExtensionInfo], width: int) -> list[
     lines = [f"  Extensions ({len(extensions)})"]
     for e in extensions:
         flag = "critical" if e.critical else "not critical"
-        lines.append(f"    {e.name} ({e.oid}), {flag}: {e.value}")
+        head = f"    {e.name} ({e.oid}), {flag}:"
+        if len(f"{head} {e.value}") <= width:
+            lines.append(f"{head} {e.value}")
+        else:
+            lines.append(head)
+            first, *rest = _continued(e.value, width - 8, " " * 8)
+            lines += [f"        {first}", *rest]
         where = f"{e.reference}: " if e.reference else ""
         lines += _wrap(where + e.meaning, 8, width)
         if e.problem:
@@ -1010,11 +1050,17 @@ def _render_request(r: RequestDescription, width: int) -> list[str]:
     if r.block != r.number:
         title += f" (block {r.block})"
     lines = [title]
-    lines.append(_row("Subject", r.subject))
-    lines.append(_row("Public key", str(r.public_key) if r.public_key else "(cannot be read)"))
-    lines.append(_row("Signature algorithm", r.signature_algorithm))
-    valid = {True: "valid (the requester holds the private key)", False: "DOES NOT VERIFY"}
-    lines.append(_row("Signature", valid.get(r.signature_valid, "(cannot be checked)")))  # type: ignore[arg-type]
+    lines.append(_row("Subject", r.subject, width=width))
+    lines.append(
+        _row("Public key", str(r.public_key) if r.public_key else "(cannot be read)", width=width)
+    )
+    lines.append(_row("Signature algorithm", r.signature_algorithm, width=width))
+    signature = {
+        True: "valid (the requester holds the private key)",
+        False: "DOES NOT VERIFY",
+        None: "(cannot be checked)",
+    }[r.signature_valid]
+    lines.append(_row("Signature", signature, width=width))
     lines += _render_extensions(r.extensions, width)
     for problem in r.problems:
         lines.append(f"  CANNOT READ {problem.field}: {problem.message}")

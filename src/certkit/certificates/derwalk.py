@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import datetime as dt
 import ipaddress
+import textwrap
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Literal, NamedTuple, TypeAlias
@@ -1188,9 +1189,10 @@ def der_walk(der: bytes, kind: Kind = "auto") -> list[Node]:
         >>> from certkit.certificates.pki import Lab
         >>> der = Lab(seed="doc").root_ca("Doc Root").der
         >>> nodes = der_walk(der)
-        >>> [(n.offset, n.path) for n in nodes][1:4]
-        [(4, 'tbsCertificate'), (8, 'tbsCertificate.version'), (10, 'tbsCertificate.version')]
-        >>> cn = next(n for n in nodes if n.path == "tbsCertificate.subject.rdnSequence[0][0].type")
+        >>> [(n.offset, n.path) for n in nodes][1:3]
+        [(4, 'tbsCertificate'), (8, 'tbsCertificate.version')]
+        >>> cn_type = "tbsCertificate.subject.rdnSequence[0][0].type"
+        >>> cn = next(n for n in nodes if n.path == cn_type)
         >>> cn.text, der[cn.offset : cn.end].hex()
         ('2.5.4.3 commonName', '0603550403')
     """
@@ -1219,11 +1221,14 @@ def hex_view(
     width: int = 16,
     max_lines: int | None = None,
     paths: bool = True,
+    columns: int | None = None,
 ) -> str:
-    """An annotated hex dump: one line per TLV with its offset, bytes and label.
+    r"""An annotated hex dump: one line per TLV with its offset, bytes and label.
 
     Constructed TLVs show their tag and length bytes (their content follows as children);
-    primitive TLVs show all their bytes, ``width`` to a line.
+    primitive TLVs show all their bytes, ``width`` to a line. With ``columns``, each TLV is
+    stacked instead: its offset and label (wrapped to ``columns``), then its bytes, indented,
+    so that the dump fits a narrow page.
 
     Args:
         nodes: The result of [`der_walk`][certkit.certificates.derwalk.der_walk], or DER bytes to
@@ -1233,6 +1238,8 @@ def hex_view(
         max_lines: At most this many lines per TLV; longer values end in ``...``.
         paths: Label each line with the full path (``True``) or with the last field name,
             indented by depth (``False``).
+        columns: Stack each TLV's label above its bytes and wrap it to this many columns
+            (``None``: label and bytes on one line, however long).
 
     Returns:
         The dump, one line per row, ending with a newline.
@@ -1242,9 +1249,13 @@ def hex_view(
 
     Examples:
         >>> from certkit.certificates.pki import Lab
-        >>> view = hex_view(Lab(seed="doc").root_ca("Doc Root").der, width=8)
-        >>> print(view.splitlines()[3])
-        00000a  02 01 02                     tbsCertificate.version  INTEGER (Version) = 2 (v3)
+        >>> der = Lab(seed="doc").root_ca("Doc Root").der
+        >>> print(hex_view(der, width=8).splitlines()[3][:51])
+        00000a  02 01 02                     tbsCertificate
+        >>> print("\n".join(hex_view(der, columns=60).splitlines()[6:9]))
+        00000a  tbsCertificate.version  INTEGER (Version) = 2 (v3)
+                02 01 02
+        00000d  tbsCertificate.serialNumber  INTEGER
     """
     if isinstance(nodes, bytes):
         der = nodes
@@ -1272,12 +1283,22 @@ def hex_view(
             label += " EXPLICIT"
         if node.problem:
             label += f"  !! {node.problem}"
-        for i, chunk in enumerate(chunks):
-            hexed = " ".join(f"{b:02x}" for b in chunk)
-            if cut and i == len(chunks) - 1:
-                hexed += " ..."
+        hexed = [" ".join(f"{b:02x}" for b in chunk) for chunk in chunks]
+        if cut:
+            hexed[-1] += " ..."
+        if columns is not None:
+            lines += textwrap.wrap(
+                label,
+                columns,
+                initial_indent=f"{node.offset:06x}  ",
+                subsequent_indent=" " * 10,
+                break_on_hyphens=False,
+            )
+            lines += [f"{' ' * 8}{row}".rstrip() for row in hexed]
+            continue
+        for i, row in enumerate(hexed):
             prefix = f"{node.offset + i * width:06x}" if i == 0 else " " * 6
-            lines.append(f"{prefix}  {hexed:<{pad + 4}}  {label if i == 0 else ''}".rstrip())
+            lines.append(f"{prefix}  {row:<{pad + 4}}  {label if i == 0 else ''}".rstrip())
     return "\n".join(lines) + "\n"
 
 

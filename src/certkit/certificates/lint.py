@@ -27,7 +27,8 @@ Examples:
     >>> root = lab.root_ca("Example Root CA")
     >>> lint(lab.server(root, ["www.example.com"]).certificate, at=lab.now)
     []
-    >>> cn_only = lab.server(root, ["old.example.com"], omit=[x509.SubjectAlternativeName])
+    >>> no_san = [x509.SubjectAlternativeName]
+    >>> cn_only = lab.server(root, ["old.example.com"], omit=no_san)
     >>> [f.rule for f in lint(cn_only.certificate, at=lab.now)]
     ['server-no-san']
 """
@@ -189,7 +190,8 @@ class Reports:
         >>> lab = Lab(seed="lint-doc")
         >>> root = lab.root_ca("Doc Root")
         >>> at = dt.datetime(2026, 1, 2, tzinfo=dt.UTC)
-        >>> print(Reports((lint_report(root.certificate, at=at, source="root.pem"),)).to_text())
+        >>> report = lint_report(root.certificate, at=at, source="root.pem")
+        >>> print(Reports((report,)).to_text())
         root.pem: CN=Doc Root (checked as ca, from basicConstraints CA:TRUE)
           ok: no findings
         1 certificate: 0 errors, 0 warnings, 0 info, checked at 2026-01-02T00:00:00Z

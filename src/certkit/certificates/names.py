@@ -76,8 +76,8 @@ def extended_key_usages(oids: Iterable[x509.ObjectIdentifier]) -> str:
         The names separated by commas, or ``nothing`` when there are none.
 
     Examples:
-        >>> from cryptography.x509.oid import ExtendedKeyUsageOID
-        >>> extended_key_usages([ExtendedKeyUsageOID.SERVER_AUTH, ExtendedKeyUsageOID.OCSP_SIGNING])
+        >>> from cryptography.x509.oid import ExtendedKeyUsageOID as EKU
+        >>> extended_key_usages([EKU.SERVER_AUTH, EKU.OCSP_SIGNING])
         'serverAuth, OCSPSigning'
     """
     names = [oid_name(oid.dotted_string) or oid.dotted_string for oid in oids]

@@ -133,7 +133,7 @@ test holds every placeholder of the file to this list.
 _E = TypeVar("_E", bound=x509.ExtensionType)
 _MAX_LISTED = 8
 _NAME_CONSTRAINTS_OID = bytes.fromhex("0603551d1e")  # DER of OID 2.5.29.30, for unreadable ones
-_WIDTH = 96
+_WIDTH = 78
 _MAX_SIGNATURE_PROBES = 16
 _RACF_USER = re.compile(r"^[A-Z0-9$#@]{1,8}$")
 _RACF_RING = re.compile(r"^[^\s'()]{1,237}$")
@@ -304,6 +304,8 @@ class Verification:
         failure = self.failure
         assert failure is not None
         lines = [f"NOT verified {target} at {when}: {failure.title}"]
+        if len(lines[0]) > _WIDTH:
+            lines = [f"NOT verified {target} at {when}:", f"  {failure.title}"]
         lines += _wrapped("", failure.detail)
         lines += _wrapped("Rule: ", failure.rule)
         lines += _wrapped("See: ", failure.rfc)
