@@ -7,18 +7,10 @@ import sys
 from pathlib import Path
 
 import pytest
-from docproof.checkers import CHECKERS
+from docproof.languages import CHECKED, SUFFIXES
 
 SNIPPETS = Path(__file__).parents[1] / "snippets"
 FILES = sorted(p for p in SNIPPETS.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
-CHECKED_SUFFIXES = {
-    ".xml": "xml",
-    ".pem": "pem",
-    ".json": "json",
-    ".yaml": "yaml",
-    ".yml": "yaml",
-    ".sh": "bash",
-}
 
 
 def test_there_are_snippets() -> None:
@@ -38,7 +30,7 @@ def test_snippet_on_its_own(path: Path, tmp_path: Path) -> None:
         )
         assert result.returncode == 0, f"{path} failed on its own:\n{result.stderr}"
         return
-    language = CHECKED_SUFFIXES.get(path.suffix)
+    language = SUFFIXES.get(path.suffix)
     assert language, f"{path}: no test knows how to check a {path.suffix or 'suffix-less'} snippet"
-    problem = CHECKERS[language](path.read_text(encoding="utf-8"))
+    problem = CHECKED[language](path.read_text(encoding="utf-8"))
     assert problem is None, f"{path}: {problem}"

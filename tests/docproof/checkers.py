@@ -120,16 +120,3 @@ def check_shell(source: str) -> str | None:
     if result.returncode:
         return f"shell syntax error: {' '.join(result.stderr.split())}"
     return None
-
-
-CHECKERS: dict[str, Checker] = {
-    "xml": check_xml,
-    "pem": check_pem,
-    "json": check_json,
-    "yaml": check_yaml,
-    "toml": check_toml,
-    "mermaid": check_mermaid,
-    "bash": check_shell,
-    "sh": check_shell,
-    "shell": check_shell,
-}

@@ -8,14 +8,39 @@ from __future__ import annotations
 
 import re
 
+from docproof import checkers
+from docproof.checkers import Checker
+
 #: Languages whose blocks are executed. ``output`` blocks belong to the runnable block before them.
 RUN = {"python", "py", "pycon", "console"}
 
 #: The language of a block that shows what the runnable block before it printed.
 OUTPUT = "output"
 
-#: Languages whose blocks are validated by a checker (see `checkers.CHECKERS`).
-CHECKED = {"xml", "pem", "json", "yaml", "toml", "mermaid", "bash", "sh", "shell"}
+#: The one registry of checked fences: each language with the checker its blocks go through
+#: (the guard, the Sybil parser and the snippet tests all read it). Add a language here.
+CHECKED: dict[str, Checker] = {
+    "xml": checkers.check_xml,
+    "pem": checkers.check_pem,
+    "json": checkers.check_json,
+    "yaml": checkers.check_yaml,
+    "toml": checkers.check_toml,
+    "mermaid": checkers.check_mermaid,
+    "bash": checkers.check_shell,
+    "sh": checkers.check_shell,
+    "shell": checkers.check_shell,
+}
+
+#: Snippet files (snippets/) by suffix: the checked language each goes through.
+SUFFIXES = {
+    ".xml": "xml",
+    ".pem": "pem",
+    ".json": "json",
+    ".yaml": "yaml",
+    ".yml": "yaml",
+    ".toml": "toml",
+    ".sh": "bash",
+}
 
 _ATTR_LIST = re.compile(r"^\{\s*\.([\w+-]+)")
 _WORD = re.compile(r"^([\w+#-]+)")

@@ -37,7 +37,7 @@ from pymdownx.snippets import SnippetMissingError
 from sybil import Document, Example, Region, Sybil
 from sybil.parsers.markdown.lexers import DirectiveInHTMLCommentLexer, RawFencedCodeBlockLexer
 
-from docproof import checkers, console, output
+from docproof import console, output
 from docproof.directives import SNIPPET_LINE, expect_before, opt_out_before
 from docproof.languages import CHECKED, OUTPUT, RUN, language_of
 from docproof.site_config import SiteConfig, load
@@ -198,13 +198,13 @@ class FenceParser:
         if runner is not None:
             return runner(self, source, block, page, example, where)
         if block.kind in CHECKED:
-            problem = checkers.CHECKERS[block.kind](source)
+            problem = CHECKED[block.kind](source)
             return f"{where}: {problem}" if problem else None
         if not block.kind:
             return f"{where}: a fence needs a language (```python, ```console, ```xml, ...)"
         return (
             f"{where}: no runner or checker for ```{block.kind} blocks; use a language docproof "
-            f"knows ({', '.join(sorted(RUN | CHECKED))}) or add "
+            f"knows ({', '.join(sorted(RUN | set(CHECKED)))}) or add "
             '<!-- docproof: not-run reason="..." --> on the line before the fence'
         )
 
