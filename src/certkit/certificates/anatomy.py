@@ -47,7 +47,7 @@ from cryptography.hazmat.primitives.serialization import pkcs12
 
 from certkit.certificates.derwalk import DerError, Node, der_walk, oid_name
 from certkit.certificates.load import BlockProblem, Bundle, Item, keys_match, read_bundle
-from certkit.certificates.names import general_name
+from certkit.certificates.names import general_name, key_usages, signed_by
 from certkit.datafiles import read_json
 
 __all__ = [
@@ -518,18 +518,7 @@ def _extension_value(value: x509.ExtensionType) -> str:
         limit = "" if value.path_length is None else f", pathLenConstraint {value.path_length}"
         return f"CA:TRUE{limit}"
     if isinstance(value, x509.KeyUsage):
-        names = [
-            ("digitalSignature", value.digital_signature),
-            ("nonRepudiation", value.content_commitment),
-            ("keyEncipherment", value.key_encipherment),
-            ("dataEncipherment", value.data_encipherment),
-            ("keyAgreement", value.key_agreement),
-            ("keyCertSign", value.key_cert_sign),
-            ("cRLSign", value.crl_sign),
-        ]
-        if value.key_agreement:
-            names += [("encipherOnly", value.encipher_only), ("decipherOnly", value.decipher_only)]
-        return ", ".join(n for n, on in names if on) or "(no bits set)"
+        return ", ".join(key_usages(value)) or "(no bits set)"
     if isinstance(value, x509.ExtendedKeyUsage):
         return ", ".join(_oid_text(oid) for oid in value)
     if isinstance(value, x509.SubjectAlternativeName | x509.IssuerAlternativeName):
@@ -703,7 +692,7 @@ def _describe_certificate(
                 problems.append(FieldProblem(f"extension {i} ({info.name})", info.problem))
         if not any(info.problem for info in extensions):
             problems.extend(extension_problems)  # e.g. a duplicate extension
-    self_signed = _issued(cert, cert)
+    self_signed = signed_by(cert, cert)
     # Deliberate boilerplate: keyword constructors of the two description types, field by field.
     return CertificateDescription(
         number=number,
@@ -726,14 +715,6 @@ def _describe_certificate(
         issued_by=None,
         problems=problems,
     )
-
-
-def _issued(cert: x509.Certificate, issuer: x509.Certificate) -> bool:
-    try:
-        cert.verify_directly_issued_by(issuer)
-    except Exception:
-        return False
-    return True
 
 
 def _describe_request(
@@ -844,7 +825,7 @@ def describe(
         if isinstance(entry, CertificateDescription) and not entry.self_signed:
             cert = dict(certificates)[entry.number]
             for number, candidate in certificates:
-                if number != entry.number and _issued(cert, candidate):
+                if number != entry.number and signed_by(cert, candidate):
                     entry = replace(entry, issued_by=number)
                     break
         linked.append(entry)

@@ -15,7 +15,15 @@ from cryptography.x509.oid import NameOID
 from certkit.certificates.derwalk import oid_name
 from certkit.errors import InputError
 
-__all__ = ["common_name", "distinguished_name", "extended_key_usages", "general_name", "host_name"]
+__all__ = [
+    "common_name",
+    "distinguished_name",
+    "extended_key_usages",
+    "general_name",
+    "host_name",
+    "key_usages",
+    "signed_by",
+]
 
 
 def distinguished_name(name: x509.Name) -> str:
@@ -115,3 +123,42 @@ def host_name(host: str) -> x509.DNSName | x509.IPAddress:
     if not text:
         raise InputError("the host name is empty: give a DNS name or an IP address")
     return x509.DNSName(text)
+
+
+def key_usages(usage: x509.KeyUsage) -> list[str]:
+    """The bits a keyUsage extension asserts, by their RFC 5280 names, in the RFC's order.
+
+    encipherOnly and decipherOnly are read only when keyAgreement is set (cryptography refuses
+    them otherwise, as RFC 5280 section 4.2.1.3 leaves them undefined).
+
+    Examples:
+        >>> from cryptography import x509
+        >>> usage = x509.KeyUsage(True, False, False, False, False, True, True, False, False)
+        >>> key_usages(usage)
+        ['digitalSignature', 'keyCertSign', 'cRLSign']
+    """
+    bits = [
+        ("digitalSignature", usage.digital_signature),
+        ("nonRepudiation", usage.content_commitment),
+        ("keyEncipherment", usage.key_encipherment),
+        ("dataEncipherment", usage.data_encipherment),
+        ("keyAgreement", usage.key_agreement),
+        ("keyCertSign", usage.key_cert_sign),
+        ("cRLSign", usage.crl_sign),
+    ]
+    if usage.key_agreement:
+        bits += [("encipherOnly", usage.encipher_only), ("decipherOnly", usage.decipher_only)]
+    return [name for name, on in bits if on]
+
+
+def signed_by(certificate: x509.Certificate, issuer: x509.Certificate) -> bool:
+    """Whether ``issuer`` issued ``certificate``: its name is the issuer's and its key signed it.
+
+    Never raises: a signature that cannot be checked (an unknown algorithm, a damaged
+    certificate) counts as not signed.
+    """
+    try:
+        certificate.verify_directly_issued_by(issuer)
+    except Exception:  # any failure means "not signed by it", whatever cryptography raised
+        return False
+    return True

@@ -46,6 +46,7 @@ from certkit.certificates.names import (
     extended_key_usages,
     general_name,
     host_name,
+    signed_by,
 )
 from certkit.datafiles import read_json
 from certkit.defaults import RING_NAME, RING_OWNER
@@ -425,6 +426,7 @@ def verify_chain(
     try:
         chain = verify()
     except VerificationError as exc:
+        # Deliberate boilerplate: keyword arguments, one a line, as in ciphersuites' _explanation.
         context = _Context(
             leaf=leaf,
             intermediates=untrusted,
@@ -596,17 +598,9 @@ def _likely_issuer(
     if len(candidates) == 1:
         return candidates[0]
     for candidate in candidates[:_MAX_SIGNATURE_PROBES]:
-        if _signed_by(cert, candidate):
+        if signed_by(cert, candidate):
             return candidate
     return candidates[0]
-
-
-def _signed_by(cert: x509.Certificate, issuer: x509.Certificate) -> bool:
-    try:
-        cert.verify_directly_issued_by(issuer)
-    except Exception:
-        return False
-    return True
 
 
 def _validity(ctx: _Context) -> _Finding | None:
@@ -631,7 +625,7 @@ def _no_path(ctx: _Context) -> _Finding | None:
 
 def _bad_signature(ctx: _Context) -> _Finding | None:
     for cert, issuer in zip(ctx.path, ctx.path[1:], strict=False):
-        if not _signed_by(cert, issuer):
+        if not signed_by(cert, issuer):
             return _Finding("bad-signature", cert, None, _issuer_facts(ctx, issuer))
     by_name: dict[bytes, list[x509.Certificate]] = {}
     for cert in ctx.issuers():
@@ -639,7 +633,7 @@ def _bad_signature(ctx: _Context) -> _Finding | None:
     for cert in [ctx.leaf, *ctx.intermediates]:
         candidates = by_name.get(_name_key(cert.issuer), [])[:_MAX_SIGNATURE_PROBES]
         candidates = [c for c in candidates if c != cert]
-        if candidates and not any(_signed_by(cert, c) for c in candidates):
+        if candidates and not any(signed_by(cert, c) for c in candidates):
             return _Finding("bad-signature", cert, None, _issuer_facts(ctx, candidates[0]))
     return None
 

@@ -283,6 +283,7 @@ class Suite:
         text = f"{tls[0]} only" if len(tls) == 1 else f"{tls[0]} to {tls[-1].split()[1]}"
         return text + (" (and SSL 3.0)" if "SSL 3.0" in self.versions else "")
 
+    # Deliberate boilerplate: to_dict lists the fields as JSON keys, as every result type's does.
     def to_dict(self) -> dict[str, Any]:
         """The suite as JSON-ready data (``certkit ciphersuite --json`` prints it)."""
         return {
@@ -541,6 +542,7 @@ def _security(
                 "No authentication: an attacker in the middle can pose as the server.",
             )
         )
+    # Deliberate boilerplate: one condition and one note per weakness, worst first.
     if export:
         notes.append(
             (
@@ -821,6 +823,7 @@ def _build(row: _Row) -> Suite:
             "message before ChangeCipherSpec travels under it, in the clear."
         )
     else:
+        # Deliberate boilerplate: keyword arguments, one a line, as in verify's _Context.
         explanation = _explanation(
             kx=kx,
             au=au,

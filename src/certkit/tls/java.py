@@ -162,6 +162,7 @@ class JavaPeer:
             raise
         return self
 
+    # Deliberate boilerplate: the context-manager signature, as in serve.Server.
     def __exit__(
         self,
         exc_type: type[BaseException] | None,

@@ -1123,6 +1123,8 @@ def _signature_check(
     )
 
 
+# Deliberate boilerplate: _prove12 and _prove13 take the same arguments; what the two
+# versions' key schedules share is in the functions above.
 def _prove12(
     recording: Recording,
     proof: Proof,

@@ -201,6 +201,7 @@ class Recording:
         outcome = f"{self.version} {self.cipher}" if self.ok else "FAILED"
         return "\n".join([*lines, outcome])
 
+    # Deliberate boilerplate: to_dict lists the fields as JSON keys, as every result type's does.
     def to_dict(self) -> dict[str, Any]:
         """The recording as JSON-ready data: records and messages with their bytes in hex."""
         return {

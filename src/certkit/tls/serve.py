@@ -187,6 +187,7 @@ class Server:
     def __enter__(self) -> Server:
         return self.start()
 
+    # Deliberate boilerplate: the context-manager signature, as in java.JavaPeer.
     def __exit__(
         self,
         exc_type: type[BaseException] | None,

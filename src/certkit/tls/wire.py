@@ -311,6 +311,7 @@ class Hello:
         extensions: The extensions, in order.
     """
 
+    # Deliberate boilerplate: a record's fields, one a line, like every dataclass here.
     client: bool
     legacy_version: int
     random: bytes

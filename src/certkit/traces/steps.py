@@ -56,6 +56,7 @@ class Step:
         alert: The recorded alert, for an alert step.
     """
 
+    # Deliberate boilerplate: a record's fields, one a line, like every dataclass here.
     number: int
     sender: Side
     name: str

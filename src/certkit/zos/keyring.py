@@ -25,9 +25,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from cryptography import x509
-from cryptography.exceptions import InvalidSignature
 
 from certkit.certificates.keys import SigningKey
+from certkit.certificates.names import signed_by
 from certkit.certificates.pki import Issued, LabPKI
 from certkit.defaults import (
     CLIENT_LABEL,
@@ -264,7 +264,9 @@ class KeyRing:
             last = chain[-1].certificate
             if last.issuer == last.subject:
                 return chain
-            issuer = next((c for c in cas if c not in chain and _issued(last, c.certificate)), None)
+            issuer = next(
+                (c for c in cas if c not in chain and signed_by(last, c.certificate)), None
+            )
             if issuer is None:
                 return chain
             chain.append(issuer)
@@ -329,13 +331,3 @@ class KeyRing:
         from certkit.zos import stores
 
         return stores.java_truststore(self, password)
-
-
-def _issued(child: x509.Certificate, candidate: x509.Certificate) -> bool:
-    if child.issuer != candidate.subject:
-        return False
-    try:
-        child.verify_directly_issued_by(candidate)
-    except (ValueError, TypeError, InvalidSignature):
-        return False
-    return True
