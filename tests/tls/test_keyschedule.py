@@ -729,3 +729,16 @@ def test_every_suite_the_key_schedule_supports_comes_from_the_registry() -> None
         if code not in {suite.code for suite in supported} and not entry.signalling:
             with pytest.raises(InputError, match="AEAD"):
                 find_suite(code)
+
+
+def test_a_proof_serialises_like_every_result(ec_pki: LabPKI) -> None:
+    import json
+
+    proof = prove(record(ec_pki, tls="1.3"))
+    data = json.loads(json.dumps(proof.to_dict()))
+    assert data["ok"] is True and data["version"] == "TLSv1.3"
+    assert len(data["checks"]) == len(proof.checks) and all(c["ok"] for c in data["checks"])
+    assert data["secrets"]["server_handshake_traffic_secret"] == (
+        proof.secrets["server_handshake_traffic_secret"].hex()
+    )
+    assert proof.to_text().endswith(f"{len(proof.checks)}/{len(proof.checks)} checks passed")

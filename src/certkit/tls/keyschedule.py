@@ -31,11 +31,12 @@ The building blocks a course page can call on its own are
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import hmac
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 from cryptography import x509
 from cryptography.exceptions import InvalidSignature, InvalidTag
@@ -580,6 +581,23 @@ class Proof:
     def failures(self) -> list[Check]:
         """The checks that failed."""
         return [c for c in self.checks if not c.ok]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The proof as JSON-ready data: every check, the notes, and the secrets in hex."""
+        return {
+            "ok": self.ok,
+            "version": self.version,
+            "suite": self.suite.name,
+            "code": f"0x{self.suite.code:04X}",
+            "checks": [dataclasses.asdict(check) for check in self.checks],
+            "notes": list(self.notes),
+            "secrets": {name: value.hex() for name, value in self.secrets.items()},
+            "application_data": [
+                {"sender": sender, "data": data.hex()} for sender, data in self.application_data
+            ],
+            "extended_master_secret": self.extended_master_secret,
+            "resumed": self.resumed,
+        }
 
     def to_text(self, width: int = 6) -> str:
         """A short report: a heading, the notes, one line per check and a total.
