@@ -47,6 +47,7 @@ from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives.asymmetric import ec, ed448, ed25519, rsa
 from cryptography.x509.oid import ExtendedKeyUsageOID, SignatureAlgorithmOID
 
+from certkit.certificates.derwalk import DerError, Tag, children, read_tlv
 from certkit.certificates.names import common_name, extended_key_usages, key_usages
 from certkit.datafiles import read_json
 from certkit.defaults import EXPIRING_DAYS
@@ -361,25 +362,17 @@ def _serial_octets(cert: x509.Certificate) -> bytes:
     serial numbers, which the ``serial-not-positive`` rule reports instead.
     """
     tbs = cert.tbs_certificate_bytes
-
-    def header(pos: int) -> tuple[int, int, int]:
-        tag, first = tbs[pos], tbs[pos + 1]
-        pos += 2
-        if first & 0x80:
-            count = first & 0x7F
-            length = int.from_bytes(tbs[pos : pos + count], "big")
-            pos += count
-        else:
-            length = first
-        return tag, pos, length
-
-    _, pos, _ = header(0)  # TBSCertificate SEQUENCE
-    tag, start, length = header(pos)
-    if tag == 0xA0:  # [0] EXPLICIT version
-        tag, start, length = header(start + length)
-    if tag != 0x02:
+    try:
+        _, header, length = read_tlv(tbs)  # TBSCertificate SEQUENCE
+        fields = children(tbs, header, header + length)
+    except DerError:
+        raise InputError("the certificate's TBS part is not DER; it cannot be linted") from None
+    if fields and fields[0].tag == Tag("context", True, 0):  # [0] EXPLICIT version
+        fields = fields[1:]
+    serial = fields[0] if fields else None
+    if serial is None or serial.tag != Tag("universal", False, 2):
         raise InputError("the certificate's serial number is not an INTEGER; it cannot be linted")
-    return tbs[start : start + length]
+    return tbs[serial.start : serial.end]
 
 
 # -- the checks: one per rule id, each returns a one-line message when the rule fires ------------

@@ -42,7 +42,15 @@ from certkit.tls.ciphersuites import explain
 from certkit.tls.handshake import Options, contexts
 from certkit.tls.recording import Recording
 from certkit.tls.serve import Server, connect
-from certkit.tls.wire import ALERTS, Alert, Side, WireError, extension_list, parse_hello
+from certkit.tls.wire import (
+    ALERTS,
+    Alert,
+    Side,
+    WireError,
+    extension_list,
+    parse_hello,
+    ticket_lifetime,
+)
 
 __all__ = [
     "JavaPeer",
@@ -587,9 +595,9 @@ def encrypted_extensions(recording: Recording) -> list[str]:
 def ticket_lifetimes(recording: Recording) -> list[int]:
     """The lifetime, in seconds, of each NewSessionTicket the server sent."""
     return [
-        int.from_bytes(m.data[4:8], "big")
+        ticket_lifetime(m.body)
         for m in recording.messages
-        if m.name == "new_session_ticket" and len(m.data) >= 8
+        if m.name == "new_session_ticket" and len(m.body) >= 4
     ]
 
 

@@ -57,7 +57,10 @@ from certkit.tls.wire import (
     Side,
     WireError,
     certificate_list,
+    digitally_signed,
     parse_hello,
+    parse_record,
+    server_key_exchange_params,
     split_handshake,
 )
 
@@ -422,12 +425,10 @@ def decrypt_record(
     data = record.data if isinstance(record, Record) else bytes(record)
     s = suite if isinstance(suite, Suite) else find_suite(suite)
     _check_iv(s, iv)
-    if len(data) < 5 or len(data) != 5 + int.from_bytes(data[3:5], "big"):
-        raise DecryptError(
-            f"record seq {seq}: not one whole TLS record (the header says "
-            f"{int.from_bytes(data[3:5], 'big') if len(data) >= 5 else '?'} bytes of payload, "
-            f"there are {max(len(data) - 5, 0)})"
-        )
+    try:
+        parse_record(data)
+    except WireError as exc:
+        raise DecryptError(f"record seq {seq}: not one whole TLS record ({exc})") from None
     header, payload = data[:5], data[5:]
     kind = CONTENT_TYPES.get(header[0], f"type {header[0]}")
     where = f"record seq {seq} ({kind}, {len(payload)} bytes)"
@@ -736,9 +737,10 @@ def _verify(cert: x509.Certificate | None, scheme: int, signature: bytes, data: 
 
 
 def _signature(body: bytes) -> tuple[int, bytes]:
-    scheme = int.from_bytes(body[:2], "big")
-    size = int.from_bytes(body[2:4], "big")
-    return scheme, body[4 : 4 + size]
+    try:
+        return digitally_signed(body)
+    except WireError:
+        return int.from_bytes(body[:2], "big"), b""
 
 
 def _scheme_name(scheme: int) -> str:
@@ -1237,22 +1239,18 @@ def _prove12(
             proof.checks.append(compared[index])
         body = message.data[4:]
         if message.name == "server_key_exchange" and suite.signs_key_exchange:
+            kx = suite.key_exchange or ""
             try:
-                if suite.key_exchange == "ECDHE":
-                    size = 4 + body[3]
-                else:
-                    size = 0
-                    for _ in range(3):  # dh_p, dh_g, dh_Ys
-                        size += 2 + int.from_bytes(body[size : size + 2], "big")
-            except IndexError:
-                size = len(body)
-            signed = client.random + server.random + body[:size]
+                params, signature = server_key_exchange_params(body, kx)
+            except WireError:
+                params, signature = body, b""
+            signed = client.random + server.random + params
             proof.checks.append(
                 _signature_check(
                     "server ServerKeyExchange signature",
                     "RFC 5246 §7.4.3; RFC 8422 §5.4",
                     _last_certificate(effective[:index], "server"),
-                    body[size:],
+                    signature,
                     signed,
                 )
             )

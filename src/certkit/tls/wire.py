@@ -51,13 +51,17 @@ __all__ = [
     "WireError",
     "alerts_from_records",
     "certificate_list",
+    "digitally_signed",
     "extension_list",
     "key_share_group",
     "messages_from_records",
     "other_side",
     "parse_hello",
+    "parse_record",
     "server_key_exchange_group",
+    "server_key_exchange_params",
     "split_handshake",
+    "ticket_lifetime",
 ]
 
 Side = Literal["client", "server"]
@@ -541,3 +545,70 @@ def alerts_from_records(records: Iterable[Record]) -> list[Alert]:
     return [
         Alert.parse(r.sender, r.payload) for r in records if r.content_type == 21 and r.length == 2
     ]
+
+
+def digitally_signed(data: bytes) -> tuple[int, bytes]:
+    """The signature scheme and signature of a ``DigitallySigned`` structure.
+
+    What a CertificateVerify body is (RFC 8446 section 4.4.3; RFC 5246 section 4.7) and what
+    ends a TLS 1.2 ServerKeyExchange.
+
+    Raises:
+        WireError: If the structure is cut short.
+    """
+    reader = _Reader(data, "the signature")
+    scheme = reader.number(2)
+    return scheme, reader.vector(2)
+
+
+def server_key_exchange_params(body: bytes, key_exchange: str) -> tuple[bytes, bytes]:
+    """A TLS 1.2 ServerKeyExchange body cut into its parameters and their signature.
+
+    The parameters (what the signature covers, after the two randoms) are ``ServerECDHParams``
+    for ECDHE (RFC 8422 section 5.4: curve type, named curve, public point) and
+    ``ServerDHParams`` for DHE (RFC 5246 section 7.4.3: p, g, Ys).
+
+    Args:
+        body: The message body.
+        key_exchange: ``ECDHE`` or ``DHE``.
+
+    Returns:
+        ``(params, digitally_signed)``.
+
+    Raises:
+        WireError: If the body is cut short or the key exchange has no signed parameters.
+    """
+    reader = _Reader(body, "the ServerKeyExchange")
+    if key_exchange == "ECDHE":
+        reader.take(3)  # curve type, named curve
+        reader.vector(1)  # the public point
+    elif key_exchange == "DHE":
+        for _ in range(3):  # dh_p, dh_g, dh_Ys
+            reader.vector(2)
+    else:
+        raise WireError(f"a {key_exchange} ServerKeyExchange has no signed parameters")
+    return body[: reader.pos], body[reader.pos :]
+
+
+def ticket_lifetime(body: bytes) -> int:
+    """The lifetime in seconds of a NewSessionTicket (its first field in TLS 1.2 and 1.3).
+
+    Raises:
+        WireError: If the body is shorter than the field.
+    """
+    return _Reader(body, "the NewSessionTicket").number(4)
+
+
+def parse_record(data: bytes, sender: Side = "client") -> Record:
+    """Exactly one whole record, header and payload.
+
+    Raises:
+        WireError: If ``data`` is not one record, to the byte.
+    """
+    if len(data) < 5:
+        raise WireError(f"a record has a 5-byte header; there are {len(data)} bytes")
+    length = int.from_bytes(data[3:5], "big")
+    if len(data) != 5 + length:
+        raise WireError(f"the header says {length} bytes of payload, there are {len(data) - 5}")
+    code = int.from_bytes(data[1:3], "big")
+    return Record(sender, data[0], VERSIONS.get(code, data[1:3].hex()), length, bytes(data))
