@@ -81,7 +81,7 @@ docs-test: install
 	$(BIN)/pytest docs tests/doctest_machinery
 
 lint: install
-	$(BIN)/ruff check . && $(BIN)/ruff format --check . && $(BIN)/mypy
+	$(BIN)/ruff check . && $(BIN)/ruff format --check . && $(BIN)/mypy && $(BIN)/lint-imports
 
 bench: system-deps install
 	$(BIN)/python bench/pki_vs_trustme.py

@@ -8,7 +8,7 @@ from cryptography.hazmat.primitives import serialization
 from certkit import InputError
 from certkit.certificates.pki import LabPKI
 from certkit.tls.handshake import Options, contexts, lab_pki, run
-from certkit.tls.recording import MessageTap
+from certkit.tls.recording import Capture, MessageTap
 
 
 @pytest.fixture(scope="module")
@@ -204,3 +204,23 @@ def test_tls13_suites_and_groups_reach_openssl(ec_pki: LabPKI, rsa_pki: LabPKI) 
         contexts(ec_pki, Options(tls13_ciphers="NOPE"))
     with pytest.raises(InputError, match="groups nope"):
         contexts(ec_pki, Options(groups=("nope",)))
+
+
+def test_a_recording_is_immutable_and_read_once() -> None:
+    import dataclasses
+
+    options = Options(tls="1.3")
+    rec = run(*contexts(lab_pki(seed="immutable"), options), options)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        rec.ok = False  # type: ignore[misc]
+    # The parts are read from the connection's bytes and events when first used, then kept.
+    first = rec.messages
+    assert first is rec.messages and [m.name for m in first][:2] == ["client_hello", "server_hello"]
+    assert rec.messages[0] is rec.messages[0]
+    assert isinstance(rec.records[0].data, bytes) and rec.keylog
+    # It compares, copies and adds like the tuples it stands for.
+    copy = dataclasses.replace(rec, records=list(rec.records))
+    assert copy == rec and copy.records == tuple(rec.records)
+    assert rec.keylog + ("x",) == (*rec.keylog, "x")  # noqa: RUF005 - the + is the point
+    with pytest.raises(TypeError, match="not Recording fields"):
+        Capture(None).finish(colour="blue")

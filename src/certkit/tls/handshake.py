@@ -25,7 +25,7 @@ from certkit.certificates.files import load_cert_chain
 from certkit.certificates.pki import Lab, LabPKI
 from certkit.defaults import KEY_TYPE, LAB_HOSTS
 from certkit.errors import InputError
-from certkit.tls.recording import Capture, MessageTap, Recording, process_keylog
+from certkit.tls.recording import Capture, Deferred, MessageTap, Recording, process_keylog
 from certkit.tls.wire import Side
 
 __all__ = ["Options", "contexts", "lab_pki", "run"]
@@ -296,7 +296,10 @@ class _Connection:
                 context.keylog_filename = previous_keylog
             if restore is not None:
                 restore()
-        return capture.finish(keylog=keylog.lines_since(offset, capture.client_random()), **outcome)
+        # Read when first used: the process's key log lives as long as the process, and its
+        # lines are picked by this connection's client random, whatever came after them.
+        lines = Deferred(lambda: keylog.lines_since(offset, capture.client_random()))
+        return capture.finish(keylog=lines, **outcome)
 
     def _exchange(self, capture: Capture) -> dict[str, Any]:
         c_in, c_out, s_in, s_out = (ssl.MemoryBIO() for _ in range(4))

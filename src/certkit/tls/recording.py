@@ -19,15 +19,16 @@ from __future__ import annotations
 import _ssl  # the C module under ssl: see MessageTap
 import atexit
 import contextlib
+import dataclasses
 import functools
 import os
 import ssl
 import tempfile
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import Any, TypeVar, overload
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes
@@ -53,7 +54,63 @@ from certkit.tls.wire import (
     server_key_exchange_group,
 )
 
-__all__ = ["Capture", "KeyLog", "MessageTap", "Recording"]
+__all__ = ["Capture", "Deferred", "KeyLog", "MessageTap", "Recording"]
+
+
+_T = TypeVar("_T")
+
+
+class Deferred(Sequence[_T]):
+    """An immutable sequence whose items are made when first used, then kept.
+
+    A recording's records, messages and alerts are read from the bytes and events of the
+    connection only when someone looks at them: recording costs little, and a recording nobody
+    reads costs nothing more.
+    """
+
+    __slots__ = ("_items", "_make")
+
+    def __init__(self, make: Callable[[], Iterable[_T]]) -> None:
+        self._make: Callable[[], Iterable[_T]] | None = make
+        self._items: tuple[_T, ...] | None = None
+
+    def _all(self) -> tuple[_T, ...]:
+        if self._items is None:
+            assert self._make is not None
+            self._items, self._make = tuple(self._make()), None
+        return self._items
+
+    @overload
+    def __getitem__(self, index: int) -> _T: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> tuple[_T, ...]: ...
+
+    def __getitem__(self, index: int | slice) -> _T | tuple[_T, ...]:
+        return self._all()[index]
+
+    def __len__(self) -> int:
+        return len(self._all())
+
+    def __iter__(self) -> Iterator[_T]:
+        return iter(self._all())
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Deferred):
+            return self._all() == other._all()
+        return self._all() == other
+
+    def __hash__(self) -> int:
+        return hash(self._all())
+
+    def __add__(self, other: Iterable[_T]) -> tuple[_T, ...]:
+        return self._all() + tuple(other)
+
+    def __radd__(self, other: Iterable[_T]) -> tuple[_T, ...]:
+        return tuple(other) + self._all()
+
+    def __repr__(self) -> str:
+        return repr(self._all())
 
 
 @dataclass(frozen=True)
@@ -91,16 +148,16 @@ class Recording:
     ok: bool = False
     version: str | None = None
     cipher: str | None = None
-    records: tuple[Record, ...] = ()
-    messages: tuple[Message, ...] = ()
-    alerts: tuple[Alert, ...] = ()
+    records: Sequence[Record] = ()
+    messages: Sequence[Message] = ()
+    alerts: Sequence[Alert] = ()
     client_error: str | None = None
     server_error: str | None = None
     client_reason: str | None = None
     server_reason: str | None = None
     client_completed: bool = False
     server_completed: bool = False
-    keylog: tuple[str, ...] = ()
+    keylog: Sequence[str] = ()
     timings: Mapping[str, float] = field(default_factory=lambda: MappingProxyType({}))
     resumed: bool = False
     alpn: str | None = None
@@ -109,7 +166,7 @@ class Recording:
     def __post_init__(self) -> None:
         for name in ("records", "messages", "alerts", "keylog"):
             value = getattr(self, name)
-            if not isinstance(value, tuple):
+            if not isinstance(value, tuple | Deferred):
                 object.__setattr__(self, name, tuple(value))
         if not isinstance(self.timings, MappingProxyType):
             object.__setattr__(self, "timings", MappingProxyType(dict(self.timings)))
@@ -248,6 +305,10 @@ class Recording:
         }
 
 
+_DEFAULTS = {f.name: f.default for f in dataclasses.fields(Recording) if f.name != "timings"}
+"""Each Recording field's default (timings aside, which Capture.finish always sets)."""
+
+
 def _certificate_dict(certificate: x509.Certificate) -> dict[str, str]:
     return {
         "subject": certificate.subject.rfc4514_string(),
@@ -279,6 +340,7 @@ class MessageTap:
         self.events: list[tuple[str, int, int, bytes]] = []
 
     @staticmethod
+    @functools.cache
     def _descriptor() -> Any:
         # The C-level attribute under ssl.SSLContext._msg_callback: setting it directly skips
         # the Python wrapper that turns every argument into an enum (a third of the cost).
@@ -418,7 +480,7 @@ class KeyLog:
 
     def size(self) -> int:
         """The log's size now: the offset to read from after the next connection."""
-        return os.fstat(self._fd).st_size
+        return os.lseek(self._fd, 0, os.SEEK_END)  # cheaper than fstat; reads use pread
 
     def lines_since(self, offset: int, client_random: bytes | None = None) -> tuple[str, ...]:
         """The key log lines written after ``offset`` (for one client random, if given)."""
@@ -480,7 +542,7 @@ class Capture:
             found.extend(splitters[sender].feed(data))
         return found
 
-    def finish(self, *, keylog: tuple[str, ...] = (), **outcome: Any) -> Recording:
+    def finish(self, *, keylog: Sequence[str] = (), **outcome: Any) -> Recording:
         """The recording: the records, the messages and alerts, the key log and ``outcome``.
 
         Args:
@@ -488,25 +550,33 @@ class Capture:
             **outcome: The other [`Recording`][certkit.tls.recording.Recording] fields (``ok``,
                 ``version``, ``cipher``, errors, ``resumed``, ``alpn`` ...).
         """
-        records = self.records()
-        if self.tap is not None:
-            messages, alerts = self.tap.result()
+        records: Deferred[Record] = Deferred(self.records)
+        tap = self.tap
+        if tap is not None:
+            events: Deferred[tuple[list[Message], list[Alert]]] = Deferred(lambda: [tap.result()])
+            messages: Deferred[Message] = Deferred(lambda: events[0][0])
+            alerts: Deferred[Alert] = Deferred(lambda: events[0][1])
             source = "callback"
         else:
-            messages, alerts, source = (
-                messages_from_records(records),
-                alerts_from_records(records),
-                "wire",
-            )
-        return Recording(
-            records=tuple(records),
-            messages=tuple(messages),
-            alerts=tuple(alerts),
-            keylog=keylog,
+            messages = Deferred(lambda: messages_from_records(records))
+            alerts = Deferred(lambda: alerts_from_records(records))
+            source = "wire"
+        if not _DEFAULTS.keys() >= outcome.keys():
+            raise TypeError(f"not Recording fields: {sorted(outcome.keys() - _DEFAULTS.keys())}")
+        fields = dict(_DEFAULTS, **outcome)
+        fields.update(
+            records=records,
+            messages=messages,
+            alerts=alerts,
+            keylog=keylog if isinstance(keylog, tuple | Deferred) else tuple(keylog),
             timings=MappingProxyType(dict(self.timings)),
             source=source,
-            **outcome,
         )
+        # Built without the dataclass __init__ (17 frozen-field assignments, a tenth of what
+        # recording a handshake costs): every field is set here, already in its final type.
+        recording = object.__new__(Recording)
+        recording.__dict__.update(fields)
+        return recording
 
     def client_random(self) -> bytes | None:
         """The ClientHello's random, from the first client record (for the key log)."""
