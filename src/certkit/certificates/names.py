@@ -133,7 +133,9 @@ def key_usages(usage: x509.KeyUsage) -> list[str]:
 
     Examples:
         >>> from cryptography import x509
-        >>> usage = x509.KeyUsage(True, False, False, False, False, True, True, False, False)
+        >>> usage = x509.KeyUsage(
+        ...     True, False, False, False, False, True, True, False, False
+        ... )
         >>> key_usages(usage)
         ['digitalSignature', 'keyCertSign', 'cRLSign']
     """
