@@ -3,9 +3,10 @@
 Usage: ``python -m docproof.regen docs/page.md [...]`` (``make regen PAGE=docs/page.md``).
 
 Runs the page's blocks in order, exactly as the tests do, and replaces the body of every
-``output`` fence and every ``console`` session with what was printed. ``...`` placeholders are
-replaced too, so put back any that stand for text that genuinely varies, and read the diff
-before committing it.
+``output`` fence and every ``console`` session with what was printed. A block that already
+matches what was printed is left as it is, so its ``...`` placeholders stay; a block that
+changed is rewritten whole, and a ``...`` it held is reported, to be put back by hand where it
+stands for text that genuinely varies. Read the diff before committing it.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from docproof import sybil_parser
+from docproof import output, sybil_parser
 
 
 def regenerate(mkdocs_yml: Path, page: Path) -> bool:
@@ -34,6 +35,13 @@ def regenerate(mkdocs_yml: Path, page: Path) -> bool:
         sybil_parser.RECORDER = None
     text = document.text
     for (start, end), (prefix, body) in sorted(recorded.items(), reverse=True):
+        old = text[start:end]
+        shown = "".join(line.removeprefix(prefix) + "\n" for line in old.splitlines())
+        if output.matches(shown, body if body.endswith("\n") else body + "\n"):
+            continue  # unchanged, placeholders and all
+        if "..." in shown:
+            line = text.count("\n", 0, start) + 1
+            print(f"{page}:{line}: rewritten; it held '...': put back what genuinely varies")
         lines = body.split("\n")
         if lines and lines[-1] == "":
             lines.pop()

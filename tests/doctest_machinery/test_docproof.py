@@ -332,6 +332,23 @@ def test_regen_rewrites_output_and_console_blocks(site: MiniSite) -> None:
     site.run().assert_outcomes(passed=2)
 
 
+def test_regen_keeps_placeholders_of_a_block_that_still_matches(
+    site: MiniSite, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from docproof.regen import regenerate
+
+    page = site.page(
+        "p.md",
+        "```console\n$ date +%Y; echo same\n...\nsame\n```\n\n"
+        "```console\n$ date +%Y; echo changed\n...\nstale\n```\n",
+    )
+    assert regenerate(site.root / "mkdocs.yml", page)
+    first, second = page.read_text().split("\n\n")
+    assert first == "```console\n$ date +%Y; echo same\n...\nsame\n```"
+    assert "..." not in second and second.endswith("changed\n```\n")
+    assert "p.md:8: rewritten; it held '...'" in capsys.readouterr().out
+
+
 def test_fence_shown_inside_a_markdown_example_is_not_run(site: MiniSite) -> None:
     site.page(
         "p.md",
