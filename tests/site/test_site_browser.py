@@ -75,8 +75,10 @@ DIAGRAMS_DRAWN_JS = "(n) => document.querySelectorAll('div.mermaid').length >= n
 COPY_ALL_JS = """async () => {
   const results = [];
   for (const block of document.querySelectorAll('.language-console, .language-pycon')) {
-    // A block in an inactive tab is not rendered, and copies without the CSS: select the tabs
-    // around it first, as a reader would.
+    // A block in a closed <details> (a folded proof) or in an inactive tab is not rendered, and
+    // copies nothing or copies without the CSS: open the details and select the tabs around it
+    // first, as a reader would.
+    for (let d = block.closest('details'); d; d = d.parentElement.closest('details')) d.open = true;
     const tabs = [];
     for (let b = block.closest('.tabbed-block'); b; b = b.parentElement.closest('.tabbed-block'))
       tabs.unshift(b);
