@@ -804,3 +804,13 @@ def test_cli_bad_input(files: Path, argv: list[str], fragment: str) -> None:
     assert run.stdout == "" and "Traceback" not in run.stderr
     assert run.stderr.startswith("certkit: error: ") and run.stderr.count("\n") == 1, run.stderr
     assert fragment in run.stderr
+
+
+def test_the_pki_chapters_verdict_table_names_every_failure_class() -> None:
+    # docs/pki.md, "Why chains break": one row per verdict, in words; the words are the page's,
+    # the verdicts must be the library's.
+    page = (Path(__file__).resolve().parents[2] / "docs" / "pki.md").read_text("utf-8")
+    section = page.split("## Why chains break", 1)[1].split("\n## ", 1)[0]
+    rows = [line for line in section.splitlines() if line.startswith("| `")]
+    named = {name for row in rows for name in re.findall(r"`([a-z-]+)`", row.split("|")[1])}
+    assert named == set(FAILURE_CLASSES) - {"other"}
