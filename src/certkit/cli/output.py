@@ -4,7 +4,7 @@ Every result type of certkit (a [`Description`][certkit.certificates.anatomy.Des
 [`Verification`][certkit.certificates.verify.Verification], lint
 [`Reports`][certkit.certificates.lint.Reports], a cipher
 [`Suite`][certkit.tls.ciphersuites.Suite], a handshake
-[`Recording`][certkit.tls.handshake.Recording]) has ``to_dict()`` (JSON-ready data) and
+[`Recording`][certkit.tls.recording.Recording]) has ``to_dict()`` (JSON-ready data) and
 ``to_text()`` (text for people). [`show`][certkit.cli.output.show] prints one, or a list of
 them, either way, so that no command turns a result into JSON itself and ``--json`` means the
 same everywhere: ``json.dumps`` with an indent of 2, non-ASCII characters as themselves.
