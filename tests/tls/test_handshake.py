@@ -224,3 +224,32 @@ def test_a_recording_is_immutable_and_read_once() -> None:
     assert rec.keylog + ("x",) == (*rec.keylog, "x")  # noqa: RUF005 - the + is the point
     with pytest.raises(TypeError, match="not Recording fields"):
         Capture(None).finish(colour="blue")
+
+
+def test_a_deferred_part_read_by_many_threads_at_once_is_the_same_for_all() -> None:
+    import threading
+
+    from certkit.tls.recording import Deferred
+
+    start = threading.Barrier(8, timeout=30)
+    made = []
+
+    def make() -> list[int]:
+        made.append(1)
+        return list(range(1000))
+
+    part: Deferred[int] = Deferred(make)
+    seen: list[tuple[int, ...]] = []
+
+    def read() -> None:
+        start.wait()
+        seen.append(tuple(part))
+
+    threads = [threading.Thread(target=read) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+        assert not thread.is_alive()
+    assert len(seen) == 8 and all(items == tuple(range(1000)) for items in seen)
+    assert 1 <= len(made) <= 8 and part == tuple(range(1000))

@@ -75,10 +75,15 @@ class Deferred(Sequence[_T]):
         self._items: tuple[_T, ...] | None = None
 
     def _all(self) -> tuple[_T, ...]:
-        if self._items is None:
-            assert self._make is not None
-            self._items, self._make = tuple(self._make()), None
-        return self._items
+        items = self._items
+        if items is None:
+            make = self._make
+            if make is None:  # another thread made them meanwhile (_items is set first)
+                assert self._items is not None
+                return self._items
+            items = tuple(make())
+            self._items, self._make = items, None
+        return items
 
     @overload
     def __getitem__(self, index: int) -> _T: ...
