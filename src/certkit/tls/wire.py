@@ -463,11 +463,7 @@ class RecordSplitter:
             end = pos + 5 + length
             if end > size:
                 break
-            raw = buffer[pos:end]
-            code = int.from_bytes(raw[1:3], "big")
-            found.append(
-                Record(self.sender, raw[0], VERSIONS.get(code, raw[1:3].hex()), length, raw)
-            )
+            found.append(_record(self.sender, buffer[pos:end]))
             pos = end
         self._buffer = buffer[pos:]
         return found
@@ -610,5 +606,10 @@ def parse_record(data: bytes, sender: Side = "client") -> Record:
     length = int.from_bytes(data[3:5], "big")
     if len(data) != 5 + length:
         raise WireError(f"the header says {length} bytes of payload, there are {len(data) - 5}")
-    code = int.from_bytes(data[1:3], "big")
-    return Record(sender, data[0], VERSIONS.get(code, data[1:3].hex()), length, bytes(data))
+    return _record(sender, bytes(data))
+
+
+def _record(sender: Side, raw: bytes) -> Record:
+    """A Record of one whole record's bytes (header checked by the caller)."""
+    code = int.from_bytes(raw[1:3], "big")
+    return Record(sender, raw[0], VERSIONS.get(code, raw[1:3].hex()), len(raw) - 5, raw)
