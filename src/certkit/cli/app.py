@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 from certkit import __version__
 from certkit.cli import commands as command_modules
-from certkit.errors import CertkitError, InputError
+from certkit.errors import CertkitError, InputError, one_line
 
 __all__ = ["main"]
 
@@ -50,7 +50,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = _build_parser().parse_args(argv)
         return int(args.handler(args))
     except CertkitError as exc:
-        print(f"certkit: error: {exc}", file=sys.stderr)
+        print(one_line(f"certkit: error: {exc}"), file=sys.stderr)
         return 2
     except BrokenPipeError:
         return 0
