@@ -229,7 +229,7 @@ def _bad_inputs() -> dict[str, Case]:
             described="subjectAltName (2.5.29.17), not critical: DNS:dup.example.com",
         ),
         "PKCS#12 without a password": Case(
-            {"server.p12": p12}, "a PKCS #12 file needs its password; give it with --password"
+            {"server.p12": p12}, "a PKCS #12 file needs its password; give it with --password-file"
         ),
         "PKCS#12 with a wrong password": Case(
             {"server.p12": p12}, "the PKCS #12 password is wrong", password="wrong"

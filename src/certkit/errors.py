@@ -12,7 +12,7 @@ characters escaped, bounded.
 
 from __future__ import annotations
 
-__all__ = ["MESSAGE_LIMIT", "CertkitError", "InputError", "one_line", "quote"]
+__all__ = ["MESSAGE_LIMIT", "CertkitError", "InputError", "one_line", "quote", "shown"]
 
 MESSAGE_LIMIT = 200
 """The most characters of an error line ``certkit`` prints, ``certkit: error:`` included."""
@@ -31,25 +31,34 @@ class InputError(CertkitError):
     """The input (a file, a name, an option) cannot be used as given."""
 
 
-def _escaped(text: str) -> str:
+def _escaped(text: str, *, backslash: bool = True) -> str:
+    if text.isprintable() and (not backslash or "\\" not in text):
+        return text  # the common case, in one C call
     out = []
     for char in text:
         code = ord(char)
         if 0xDC80 <= code <= 0xDCFF:  # a byte that was not UTF-8 (surrogateescape)
             out.append(f"\\x{code - 0xDC00:02x}")
-        elif char == "\\":
+        elif char == "\\" and backslash:
             out.append("\\\\")
-        elif code < 0x20 or code == 0x7F or 0x80 <= code < 0xA0 or 0xD800 <= code < 0xE000:
-            out.append({"\n": "\\n", "\r": "\\r", "\t": "\\t"}.get(char, f"\\x{code:02x}"))
-        elif code in (0x2028, 0x2029, 0x85, 0xFEFF) or 0x202A <= code <= 0x202E:
-            out.append(f"\\u{code:04x}")  # line separators and bidirectional overrides
-        else:
+        elif char in _NAMED:
+            out.append(_NAMED[char])
+        elif char.isprintable():
             out.append(char)
+        elif code < 0x100:
+            out.append(f"\\x{code:02x}")  # control characters (a terminal's escape sequences)
+        elif code < 0x10000:
+            out.append(f"\\u{code:04x}")  # line separators, bidirectional overrides, ...
+        else:
+            out.append(f"\\U{code:08x}")
     return "".join(out)
 
 
+_NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
 def quote(value: object, limit: int = _QUOTE_LIMIT) -> str:
-    """A value the user gave, ready to stand in a message: quoted, escaped and bounded.
+    r"""A value the user gave, ready to stand in a message: quoted, escaped and bounded.
 
     Control characters, bytes that were not UTF-8 and Unicode line separators are written as
     escapes, so that a file name cannot end a line or move the cursor; a long value is cut,
@@ -62,8 +71,8 @@ def quote(value: object, limit: int = _QUOTE_LIMIT) -> str:
     Examples:
         >>> quote("server.pem")
         "'server.pem'"
-        >>> quote("evil\\x1b[2Jname\\n")
-        "'evil\\\\x1b[2Jname\\\\n'"
+        >>> quote("evil\x1b[2Jname\n")
+        "'evil\\x1b[2Jname\\n'"
         >>> quote("x" * 100, limit=10)
         "'xxxxxxxxxx...' (100 characters)"
     """
@@ -73,19 +82,57 @@ def quote(value: object, limit: int = _QUOTE_LIMIT) -> str:
     return f"'{_escaped(text[:limit])}...' ({len(text)} characters)"
 
 
-def one_line(message: object, limit: int = MESSAGE_LIMIT) -> str:
-    """A message as one printable line of at most ``limit`` characters.
+def shown(value: object, limit: int = 120) -> str:
+    r"""A file name (or another value) as a message starts with it: escaped and bounded.
 
-    Control characters and line breaks are escaped (a message is one line even if a library's
-    text held several), and a message longer than ``limit`` is cut with ``...``.
+    As [`quote`][certkit.errors.quote], without the quotes: ``server.pem: no such file``.
 
     Examples:
-        >>> one_line("first line\\nsecond line")
-        'first line\\\\nsecond line'
+        >>> shown("server.pem")
+        'server.pem'
+        >>> shown("two\nlines")
+        'two\\nlines'
+    """
+    text = str(value)
+    if len(text) <= limit:
+        return _escaped(text)
+    return f"{_escaped(text[: limit - 20])}...{_escaped(text[-17:])}"
+
+
+def one_line(message: object, limit: int = MESSAGE_LIMIT) -> str:
+    r"""A message as one printable line of at most ``limit`` characters.
+
+    Control characters and line breaks are escaped (a message is one line even if a library's
+    text held several). A message longer than ``limit`` is first made shorter where it hurts
+    least, by eliding the middle of its longest words (deep file paths), so that what to do
+    at its end survives; only then is its end cut with ``...``.
+
+    Examples:
+        >>> one_line("first line\nsecond line")
+        'first line\\nsecond line'
         >>> len(one_line("word " * 100))
         200
+        >>> one_line("/tmp/" + "deep/" * 40 + "server.pem: no such file; check the path", 80)
+        '/tmp/deep/deep/deep/deep...ep/deep/deep/server.pem: no such file; check the path'
     """
-    text = _escaped(" ".join(str(message).split(" ")).strip())
+    text = str(message).strip()
+    if len(text) > 8 * limit:  # bound the work: keep the start and the end (what to do)
+        text = f"{text[: 4 * limit]} ... {text[-4 * limit :]}"
+    text = _escaped(text, backslash=False)
+    words = text.split(" ")
+    while len(" ".join(words)) > limit:
+        longest = max(range(len(words)), key=lambda i: len(words[i]))
+        word = words[longest]
+        excess = len(" ".join(words)) - limit
+        keep = max(_SHORTEST_WORD, len(word) - excess - 3)
+        if keep + 3 >= len(word):  # nothing left to gain here: cut the end instead
+            break
+        head = keep // 2
+        words[longest] = f"{word[:head]}...{word[len(word) - (keep - head) :]}"
+    text = " ".join(words)
     if len(text) <= limit:
         return text
     return text[: limit - 3].rstrip() + "..."
+
+
+_SHORTEST_WORD = 40

@@ -7,7 +7,6 @@ real ``certkit inspect`` command.
 from __future__ import annotations
 
 import base64
-import tracemalloc
 from pathlib import Path
 
 import pytest
@@ -29,13 +28,11 @@ from cryptography.hazmat.primitives.serialization import pkcs7, pkcs12
 from certkit import InputError
 from certkit.certificates.anatomy import describe_file
 from certkit.certificates.load import (
-    MAX_FILE_BYTES,
     load_bundle,
     load_certificates,
     load_private_key,
     read_bundle,
     read_certificate_file,
-    read_file,
     read_key_pair,
 )
 
@@ -252,44 +249,6 @@ def test_bundle_error_lists_every_problem_on_one_line() -> None:
     message = str(info.value)
     assert message.startswith("two.pem: 2 problems: certificate block 1 ")
     assert "; certificate block 2 " in message and "\n" not in message
-
-
-# -- the size cap -----------------------------------------------------------------------------
-
-
-def test_a_64_mib_file_is_refused_before_it_is_read(tmp_path: Path) -> None:
-    huge = tmp_path / "huge.pem"
-    with huge.open("wb") as handle:
-        handle.truncate(64 * 1024 * 1024)  # sparse: no disk used
-    tracemalloc.start()
-    try:
-        with pytest.raises(InputError, match="67108864 bytes is more than the 16 MiB"):
-            read_file(huge)
-        _, peak = tracemalloc.get_traced_memory()
-    finally:
-        tracemalloc.stop()
-    assert peak < 1024 * 1024, f"read {peak} bytes of a file it should not have read"
-    with pytest.raises(InputError, match="MiB"):
-        describe_file(huge)
-
-
-def test_the_read_itself_is_bounded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A file whose size stat does not show (a device, a growing file) is cut at the cap."""
-    path = tmp_path / "grows.pem"
-    path.write_bytes(b"x" * 2048)
-    with pytest.raises(InputError, match="2048 bytes is more than the 1023 bytes"):
-        read_file(path, max_bytes=1023)
-    if Path("/dev/zero").exists():
-        with pytest.raises(InputError, match="more than the 16 MiB"):
-            read_file("/dev/zero")
-    assert MAX_FILE_BYTES == 16 * 1024 * 1024
-
-
-def test_file_errors(tmp_path: Path) -> None:
-    with pytest.raises(InputError, match="no such file"):
-        read_file(tmp_path / "nope")
-    with pytest.raises(InputError, match="is a directory"):
-        read_file(tmp_path)
 
 
 def test_messages_say_what_to_do() -> None:

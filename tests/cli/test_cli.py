@@ -12,8 +12,8 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 
 from certkit import Lab
-from certkit.certificates.load import MAX_FILE_BYTES
 from certkit.cli.app import main
+from certkit.files import MAX_FILE_BYTES
 
 CERTKIT = shutil.which("certkit", path=str(Path(sys.executable).parent))
 

@@ -162,7 +162,7 @@ def test_resume_alpn_curve_and_static_rsa() -> None:
         (["handshake", "--format", "xml"], "--format"),
         (["handshake", "--key-type", "x25519"], "--key-type"),
         (["handshake", "--tls", "1.3", "--server-max", "1.2"], "--server-max 1.2"),
-        (["handshake", "--alpn", "x" * 300], "ALPN"),
+        (["handshake", "--alpn", "x" * 300], "--alpn"),
         (["handshake", "--side", "both"], "--side"),
         (["serve", "--port", "70000"], "port 70000"),
         (["serve", "--connections", "0"], "--connections 0"),

@@ -41,9 +41,9 @@ from cryptography.hazmat.primitives.serialization import pkcs7, pkcs12
 
 from certkit.certificates.derwalk import DerError, Tag, children, detect_kind, read_tlv
 from certkit.errors import InputError
+from certkit.files import read_file
 
 __all__ = [
-    "MAX_FILE_BYTES",
     "BlockProblem",
     "Bundle",
     "Item",
@@ -54,12 +54,8 @@ __all__ = [
     "load_private_key",
     "read_bundle",
     "read_certificate_file",
-    "read_file",
     "read_key_pair",
 ]
-
-MAX_FILE_BYTES = 16 * 1024 * 1024
-"""Files larger than this (16 MiB) are refused before any byte is read."""
 
 ItemKind: TypeAlias = Literal["certificate", "csr", "private key"]
 """What an [`Item`][certkit.certificates.load.Item] holds."""
@@ -203,52 +199,6 @@ class KeyPair:
     certificate: x509.Certificate
     private_key: PrivateKeyTypes
     chain: list[x509.Certificate] = field(default_factory=list)
-
-
-# -- reading files ------------------------------------------------------------------------------
-
-
-def read_file(path: str | Path, *, max_bytes: int = MAX_FILE_BYTES) -> bytes:
-    """Read a file, refusing one larger than ``max_bytes`` before reading any of it.
-
-    The size is checked with ``stat`` first; the read is bounded as well, so a device or a
-    file that grows while it is read cannot make certkit read more.
-
-    Args:
-        path: The file.
-        max_bytes: The largest size accepted.
-
-    Returns:
-        The bytes.
-
-    Raises:
-        InputError: If the file does not exist, is a directory, cannot be read or is too large.
-    """
-    path = Path(path)
-    cap = f"{max_bytes // (1024 * 1024)} MiB" if max_bytes >= 1024 * 1024 else f"{max_bytes} bytes"
-    too_big = InputError(
-        f"{path}: more than the {cap} a certificate file can be; check that this is the right file"
-    )
-    try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            raise InputError(
-                f"{path}: {size} bytes is more than the {cap} a certificate file can be; "
-                "check that this is the right file"
-            )
-        with path.open("rb") as handle:
-            data = handle.read(max_bytes + 1)
-    except IsADirectoryError:
-        raise InputError(f"{path}: is a directory; give a certificate file") from None
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such file") from None
-    except PermissionError:
-        raise InputError(f"{path}: permission denied") from None
-    except OSError as exc:
-        raise InputError(f"{path}: cannot be read ({exc.strerror or exc})") from None
-    if len(data) > max_bytes:
-        raise too_big
-    return data
 
 
 # -- recognising what bytes are ----------------------------------------------------------------
@@ -483,6 +433,14 @@ def _load_pkcs12(
     data: bytes, source: str, password: str | bytes | None, notes: list[str]
 ) -> Bundle:
     raw = _password_bytes(password)
+    if raw is not None:
+        try:
+            raw.decode("utf-8")
+        except UnicodeDecodeError:
+            raise InputError(
+                f"{source}: the password holds bytes that are not UTF-8, and a PKCS #12 "
+                "password is text (RFC 7292 appendix B.1); give it as UTF-8"
+            ) from None
     attempts = [raw] if raw is not None else [None, b""]
     loaded = None
     for attempt in attempts:
@@ -503,8 +461,8 @@ def _load_pkcs12(
     if loaded is None:
         if raw is None:
             raise InputError(
-                f"{source}: a PKCS #12 file needs its password; give it with --password "
-                "(certkit pki create uses changeit)"
+                f"{source}: a PKCS #12 file needs its password; give it with --password-file "
+                "or --password-env (certkit pki create uses changeit)"
             )
         raise InputError(
             f"{source}: the PKCS #12 password is wrong (or the file is damaged); "
@@ -689,7 +647,7 @@ def _pem_key(number: int, whole: bytes, password: str | bytes | None) -> Private
         if raw is None:
             raise _BlockError(
                 f"block {number} is an encrypted private key and no password was given; "
-                "give it with --password"
+                "give it with --password-file or --password-env"
             ) from None
         # A password for a key that is not encrypted: the key is still readable.
         return serialization.load_pem_private_key(whole, None)
@@ -872,7 +830,8 @@ def load_private_key(
         except TypeError:
             if raw is None:
                 raise InputError(
-                    f"{source}: the private key is encrypted; give its password with --password"
+                    f"{source}: the private key is encrypted; give its password with "
+                    "--password-file or --password-env"
                 ) from None
             return serialization.load_der_private_key(data, None)
         except ValueError:

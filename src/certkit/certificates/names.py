@@ -13,7 +13,7 @@ from cryptography import x509
 from cryptography.x509.oid import NameOID
 
 from certkit.certificates.derwalk import oid_name
-from certkit.errors import InputError
+from certkit.errors import InputError, quote
 
 __all__ = [
     "common_name",
@@ -92,26 +92,38 @@ def extended_key_usages(oids: Iterable[x509.ObjectIdentifier]) -> str:
     return ", ".join(names) if names else "nothing"
 
 
-def host_name(host: str) -> x509.DNSName | x509.IPAddress:
+def host_name(host: str, *, wildcard: bool = False) -> x509.DNSName | x509.IPAddress:
     """The name a client checks a server certificate against: an IP address or a DNS name.
 
     Blanks around the name are dropped, and an IPv6 address may be written in brackets, as in a
-    URL (``[::1]``).
+    URL (``[::1]``). A DNS name must have the shape RFC 1035 and RFC 5890 give it: labels of 1
+    to 63 letters, digits, hyphens (or underscores, which real names carry), not starting or
+    ending with a hyphen, 253 characters at most; one final dot is dropped. A name with
+    non-ASCII letters is written as its IDNA A-label (``xn--...``), as Python's ``ssl`` sends
+    it. This is the one check of a host name, for ``certkit verify --host``, ``certkit
+    handshake --host``, ``certkit pki create --host`` and the lab's certificates.
 
     Args:
         host: A DNS name or an IP address, as a client was given it.
+        wildcard: Accept ``*`` as the whole first label (a certificate's SAN may hold
+            ``*.example.com``; a client never connects to one).
 
     Returns:
         An ``x509.IPAddress`` when ``host`` is an IP address, otherwise an ``x509.DNSName``.
 
     Raises:
-        InputError: If ``host`` is empty.
+        InputError: If ``host`` is empty or is not a DNS name or an IP address.
 
     Examples:
         >>> host_name(" [::1] ")
         <IPAddress(value=::1)>
         >>> host_name("zcee.example.com")
         <DNSName(value='zcee.example.com')>
+        >>> host_name("zürich.example")
+        <DNSName(value='xn--zrich-kva.example')>
+        >>> host_name("a..b")  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        certkit.errors.InputError: host 'a..b': an empty label (two dots together, or a dot ...
     """
     text = host.strip()
     if text.startswith("[") and text.endswith("]"):
@@ -122,7 +134,46 @@ def host_name(host: str) -> x509.DNSName | x509.IPAddress:
         pass
     if not text:
         raise InputError("the host name is empty: give a DNS name or an IP address")
-    return x509.DNSName(text)
+    return x509.DNSName(_dns_name(text, host, wildcard=wildcard))
+
+
+_HOST_HINT = "give a DNS name such as zcee.example.com or an IP address"
+_LABEL_CHARACTERS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789-_")
+
+
+def _dns_name(text: str, given: str, *, wildcard: bool) -> str:
+    def refuse(problem: str) -> InputError:
+        return InputError(f"host {quote(given)}: {problem}; {_HOST_HINT}")
+
+    if len(text) > 253 + 1:
+        raise refuse("longer than 253 characters")
+    if text.endswith(".") and not text.endswith(".."):
+        text = text[:-1]
+    labels = text.split(".")
+    if any(not label for label in labels):
+        raise refuse("an empty label (two dots together, or a dot first)")
+    ascii_labels = []
+    for number, label in enumerate(labels):
+        if wildcard and number == 0 and label == "*" and len(labels) > 2:
+            ascii_labels.append(label)
+            continue
+        if not label.isascii():
+            try:
+                label = label.encode("idna").decode("ascii")
+            except UnicodeError:
+                problem = f"the label {quote(label, 20)} is not a valid international name"
+                raise refuse(problem) from None
+        if len(label) > 63:
+            raise refuse("a label longer than 63 characters")
+        if not set(label.lower()) <= _LABEL_CHARACTERS:
+            raise refuse(f"the label {quote(label, 20)} holds characters a DNS name cannot")
+        if label.startswith("-") or label.endswith("-"):
+            raise refuse(f"the label {quote(label, 20)} starts or ends with a hyphen")
+        ascii_labels.append(label)
+    name = ".".join(ascii_labels)
+    if len(name) > 253:
+        raise refuse("longer than 253 characters")
+    return name
 
 
 def key_usages(usage: x509.KeyUsage) -> list[str]:

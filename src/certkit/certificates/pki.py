@@ -57,6 +57,9 @@ __all__ = [
 DEFAULT_NOW = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
 """The clock of a deterministic lab when none is given: 2026-01-01 00:00:00 UTC."""
 
+_EARLIEST = dt.datetime(1950, 1, 1, tzinfo=dt.UTC)
+_LATEST = dt.datetime(9999, 12, 31, 23, 59, 59, tzinfo=dt.UTC)
+
 
 def _password(password: str | bytes | None) -> serialization.KeySerializationEncryption:
     if password is None or password == "" or password == b"":
@@ -676,6 +679,25 @@ class Lab:
             raise InputError(f"a {key_type} key cannot sign: choose an EC, RSA or Ed25519 key type")
         return key
 
+    def _validity(self, days: int, start: dt.timedelta) -> tuple[dt.datetime, dt.datetime]:
+        """The validity a certificate gets, within what a certificate can carry.
+
+        Raises:
+            InputError: If it would begin before 1950 or end after 9999 (RFC 5280 4.1.2.5).
+        """
+        try:
+            not_before = self.now + start
+            not_after = not_before + dt.timedelta(days=days)
+        except OverflowError:
+            not_before = not_after = dt.datetime.max.replace(tzinfo=dt.UTC)
+        if not_before < _EARLIEST or not_after > _LATEST:
+            raise InputError(
+                f"the lab clock {self.now.date().isoformat()} with {days} days of validity "
+                "leaves the years 1950 to 9999 a certificate can carry (RFC 5280 4.1.2.5); "
+                "give a clock (--now) between 1951 and 9900"
+            )
+        return not_before, not_after
+
     def _issue(
         self,
         label: str,
@@ -700,7 +722,7 @@ class Lab:
         if public_key is None:
             assert key is not None
             public_key = key.public_key()
-        not_before = self.now + start
+        not_before, not_after = self._validity(days, start)
         builder = (
             x509.CertificateBuilder()
             .subject_name(subject)
@@ -708,7 +730,7 @@ class Lab:
             .public_key(public_key)
             .serial_number(self.serial(label))
             .not_valid_before(not_before)
-            .not_valid_after(not_before + dt.timedelta(days=days))
+            .not_valid_after(not_after)
         )
         for ext, critical in extensions:
             builder = builder.add_extension(ext, critical=critical)

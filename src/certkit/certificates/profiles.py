@@ -10,7 +10,6 @@ adds or leaves out extensions when a test asks for a broken certificate
 
 from __future__ import annotations
 
-import ipaddress
 from collections.abc import Iterable, Sequence
 
 from cryptography import x509
@@ -18,6 +17,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import ExtendedKeyUsageOID
 
 from certkit.certificates.keys import SigningKey, SigningPublicKey
+from certkit.certificates.names import host_name
 
 __all__ = [
     "USAGES",
@@ -130,11 +130,12 @@ def customised(
 
 
 def general_names(hostnames: Sequence[str]) -> list[x509.GeneralName]:
-    """SubjectAltName entries for server names: an IP address entry or a DNS name entry each."""
-    names: list[x509.GeneralName] = []
-    for host in hostnames:
-        try:
-            names.append(x509.IPAddress(ipaddress.ip_address(host)))
-        except ValueError:
-            names.append(x509.DNSName(host))
-    return names
+    """SubjectAltName entries for server names: an IP address entry or a DNS name entry each.
+
+    Each name is checked and normalised by
+    [`host_name`][certkit.certificates.names.host_name] (a wildcard first label is allowed).
+
+    Raises:
+        InputError: If a name is neither a DNS name nor an IP address.
+    """
+    return [host_name(host, wildcard=True) for host in hostnames]

@@ -7,7 +7,10 @@ error saying what is wrong and what to do, and exit status 2; never a traceback.
 from __future__ import annotations
 
 import argparse
+import errno
 import importlib
+import io
+import os
 import sys
 from collections.abc import Sequence
 
@@ -44,18 +47,56 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     Returns:
         The exit status: 0 on success, 1 when a check fails (e.g. a chain does not verify),
-        2 on bad input.
+        2 on bad input or when the output cannot be written (a full disk), 141 (as a shell
+        reports a process ended by SIGPIPE) when the reader of the output went away (``| head``),
+        silently.
     """
+    _escape_unencodable_output()
     try:
         args = _build_parser().parse_args(argv)
-        return int(args.handler(args))
+        status = int(args.handler(args))
+        sys.stdout.flush()
+        return status
     except CertkitError as exc:
         print(one_line(f"certkit: error: {exc}"), file=sys.stderr)
         return 2
     except BrokenPipeError:
-        return 0
+        _drop_stdout()
+        return 141
+    except OSError as exc:
+        if exc.errno not in _OUTPUT_ERRORS:
+            raise
+        _drop_stdout()
+        print(
+            one_line(
+                f"certkit: error: cannot write the output ({exc.strerror or exc}); "
+                "check where standard output goes (a full disk or device)"
+            ),
+            file=sys.stderr,
+        )
+        return 2
     except KeyboardInterrupt:
         return 130
+
+
+_OUTPUT_ERRORS = {errno.ENOSPC, errno.EIO, errno.EDQUOT, errno.EFBIG, errno.EPIPE}
+
+
+def _escape_unencodable_output() -> None:
+    """Print what the terminal cannot show (bytes of a file name that were not UTF-8) escaped."""
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(errors="backslashreplace")
+
+
+def _drop_stdout() -> None:
+    """Send what is left of standard output nowhere, so that exit does not fail on it again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, io.UnsupportedOperation):
+        pass
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -11,11 +11,24 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import getpass
+import os
+import warnings
+from collections.abc import Callable
+from typing import Any
 
 from certkit.certificates.keys import KEY_TYPES
 from certkit.defaults import KEY_TYPE
-from certkit.errors import InputError
+from certkit.errors import InputError, quote
+from certkit.files import read_file
 from certkit.tls.handshake import Options
+from certkit.values import name_list, text
+
+PASSWORD_FILE_BYTES = 4096
+"""The largest password file read (a password is one line)."""
+
+GROUPS = "secp384r1,x25519"
+"""The example ``--groups`` value in messages."""
 
 __all__ = [
     "add_files",
@@ -74,8 +87,70 @@ def add_files(parser: argparse.ArgumentParser) -> None:
 
 
 def add_password(parser: argparse.ArgumentParser, help: str) -> None:
-    """Add ``--password`` (a PKCS #12 file's or an encrypted key's), as ``args.password``."""
-    parser.add_argument("--password", help=help)
+    """Add the ways to give a password (a PKCS #12 file's or an encrypted key's).
+
+    ``--password-file FILE`` (its first line), ``--password-env NAME`` (an environment
+    variable) and ``--password-prompt`` (asked on the terminal, not echoed) keep the password
+    off the command line, where every user of the machine can read it (``ps``,
+    ``/proc/PID/cmdline``); ``--password TEXT`` is still accepted for test material. At most
+    one may be given; [`password`][certkit.cli.options.password] reads it.
+    """
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument(
+        "--password-file", metavar="FILE", help=f"{help}: the first line of FILE (- for stdin)"
+    )
+    group.add_argument(
+        "--password-env", metavar="NAME", help=f"{help}: the value of environment variable NAME"
+    )
+    group.add_argument(
+        "--password-prompt", action="store_true", help=f"{help}: ask for it on the terminal"
+    )
+    group.add_argument(
+        "--password",
+        metavar="TEXT",
+        help=f"{help}, on the command line (other users can see it: prefer --password-file)",
+    )
+
+
+def password(args: argparse.Namespace) -> bytes | None:
+    """The password the options of [`add_password`][certkit.cli.options.add_password] give.
+
+    Returns:
+        The password as bytes (exactly as given, even if not UTF-8), or ``None``.
+
+    Raises:
+        InputError: If the file cannot be read or is empty, or the variable is not set.
+    """
+    if args.password is not None:
+        return os.fsencode(args.password)
+    if args.password_env is not None:
+        name = text(args.password_env, "--password-env", example="CERTKIT_PASSWORD")
+        value = os.environb.get(os.fsencode(name))
+        if value is None:
+            raise InputError(f"--password-env {quote(name)}: no such environment variable is set")
+        return value
+    if args.password_file is not None:
+        data = read_file(args.password_file, max_bytes=PASSWORD_FILE_BYTES, what="password file")
+        lines = data.splitlines()
+        if not lines or not lines[0]:
+            raise InputError(
+                f"{quote(args.password_file)}: the password file's first line is empty; "
+                "write the password on it"
+            )
+        return lines[0]
+    if args.password_prompt:
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("error", getpass.GetPassWarning)
+                return os.fsencode(getpass.getpass("Password: "))
+        except getpass.GetPassWarning:
+            raise InputError(
+                "--password-prompt needs a terminal; to pipe the password in, use "
+                "--password-file - (standard input)"
+            ) from None
+        except EOFError:
+            raise InputError("--password-prompt: no password was typed") from None
+    return None
 
 
 def add_json(parser: argparse.ArgumentParser, help: str) -> None:
@@ -125,19 +200,32 @@ def add_handshake_options(parser: argparse.ArgumentParser) -> None:
         metavar="LIST",
         help="key exchange groups both sides allow, comma-separated (e.g. secp384r1,x25519)",
     )
+    add_seed(parser, "derive the lab PKI's keys from this seed (default: handshake)", "handshake")
+
+
+def add_seed(parser: argparse.ArgumentParser, help: str, default: str | None = None) -> None:
+    """Add ``--seed``: text (not empty, UTF-8, no control characters), as ``args.seed``."""
     parser.add_argument(
-        "--seed",
-        default="handshake",
-        help="derive the lab PKI's keys from this seed (default: handshake)",
+        "--seed", type=checked("--seed", example="my-lab"), default=default, help=help
     )
 
 
+def checked(what: str, **rules: Any) -> Callable[[str], str]:
+    """An argparse ``type`` that checks an option's text with `certkit.values.text`.
+
+    Args:
+        what: The option, for messages (``"--seed"``).
+        **rules: ``example``, ``ascii_only`` and ``limit``, as `certkit.values.text` takes them.
+    """
+
+    def check(value: str) -> str:
+        return text(value, what, **rules)
+
+    return check
+
+
 def _alpn(values: list[str] | None) -> tuple[str, ...]:
-    found = tuple(p.strip() for value in values or () for p in value.split(",") if p.strip())
-    for protocol in found:
-        if len(protocol.encode()) > 255:
-            raise InputError(f"ALPN protocol {protocol[:20]!r}...: at most 255 bytes")
-    return found
+    return tuple(p for value in values or () for p in name_list(value, "--alpn", example="h2"))
 
 
 def handshake_options(args: argparse.Namespace) -> Options:
@@ -150,11 +238,6 @@ def handshake_options(args: argparse.Namespace) -> Options:
     Raises:
         InputError: If ``--tls`` and ``--server-max`` leave the server no version to speak.
     """
-    if args.tls is not None and args.server_max is not None and args.server_max < args.tls:
-        raise InputError(
-            f"--tls {args.tls} with --server-max {args.server_max}: "
-            "the server could not speak the only allowed version"
-        )
     return Options(
         tls=args.tls,
         server_max=args.server_max,
@@ -166,6 +249,8 @@ def handshake_options(args: argparse.Namespace) -> Options:
         alpn=_alpn(getattr(args, "alpn", None)),
         curve=args.curve,
         tls13_ciphers=args.tls13_ciphers,
-        groups=tuple(g.strip() for g in (args.groups or "").split(",") if g.strip()),
+        groups=name_list(args.groups, "--groups", example=GROUPS)
+        if args.groups is not None
+        else (),
         resume=getattr(args, "resume", False),
     )

@@ -12,9 +12,9 @@ from __future__ import annotations
 import shlex
 from pathlib import Path
 
-from certkit.certificates.files import write_private_key
 from certkit.certificates.pki import LabPKI
 from certkit.defaults import STORE_PASSWORD
+from certkit.files import make_directory, write_file
 from certkit.tls.handshake import Options
 
 __all__ = ["FETCH_JAVA", "HOST", "ClientKit"]
@@ -152,8 +152,13 @@ class ClientKit:
         return "\n".join(lines)
 
     def write(self) -> None:
-        """Write the files into ``directory`` (key files 0600), replacing earlier ones."""
-        self.directory.mkdir(parents=True, exist_ok=True)
+        """Write the files into ``directory`` (key files 0600), replacing earlier ones.
+
+        Raises:
+            InputError: If the directory cannot be made or written, or a file name in it is a
+                symbolic link (planted there, it would make certkit write elsewhere).
+        """
+        make_directory(self.directory)
         files: dict[str, bytes] = {
             "root-ca.pem": self.pki.root.pem.encode("ascii"),
             "Fetch.java": FETCH_JAVA.encode("ascii"),
@@ -164,10 +169,6 @@ class ClientKit:
             files["client-key.pem"] = self.pki.client.key_pem().encode("ascii")
             files["client.p12"] = self.pki.client.pkcs12(STORE_PASSWORD, alias="client")
         for name, content in files.items():
-            path = self.directory / name
             secret = name.endswith(("-key.pem", ".p12"))
-            if secret:
-                write_private_key(path, content)
-            else:
-                path.write_bytes(content)
+            path = write_file(self.directory / name, content, private=secret)
             self.files[name] = path

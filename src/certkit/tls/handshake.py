@@ -22,11 +22,13 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from certkit.certificates.files import load_cert_chain
+from certkit.certificates.names import host_name
 from certkit.certificates.pki import Lab, LabPKI
 from certkit.defaults import KEY_TYPE, LAB_HOSTS
 from certkit.errors import InputError
 from certkit.tls.recording import Capture, Deferred, MessageTap, Recording, process_keylog
 from certkit.tls.wire import Side
+from certkit.values import name_list, text
 
 __all__ = ["Options", "contexts", "lab_pki", "run"]
 
@@ -77,6 +79,59 @@ class Options:
     groups: tuple[str, ...] = ()
     app_data: bool = True
     resume: bool = False
+
+    def __post_init__(self) -> None:
+        """Refuse what no handshake means: empty or non-ASCII names, options that conflict.
+
+        The messages name the fields as ``certkit handshake`` and ``certkit serve`` spell them
+        (``--curve`` for ``curve``).
+
+        Raises:
+            InputError: If a value is empty, not plain ASCII where OpenSSL wants ASCII, not a
+                host name, or two options contradict each other.
+        """
+        suites = "ECDHE-ECDSA-AES128-GCM-SHA256"
+        for what, value in (("--cipher", self.cipher), ("--client-cipher", self.client_cipher)):
+            if value is not None:
+                text(value, what, example=suites, ascii_only=True)
+        if self.curve is not None:
+            text(self.curve, "--curve", example="secp384r1", ascii_only=True)
+        if self.tls13_ciphers is not None:
+            name_list(
+                self.tls13_ciphers,
+                "--tls13-ciphers",
+                separator=":",
+                example="TLS_AES_256_GCM_SHA384",
+            )
+        for group in self.groups:
+            text(group, "--groups", example="x25519", ascii_only=True)
+        for protocol in self.alpn:
+            text(protocol, "--alpn", example="h2", ascii_only=True, limit=255)
+        host_name(self.server_hostname)
+        self._refuse_conflicts()
+
+    def _refuse_conflicts(self) -> None:
+        if self.tls is not None and self.server_max is not None and self.server_max < self.tls:
+            raise InputError(
+                f"--tls {self.tls} with --server-max {self.server_max}: "
+                "the server could not speak the only allowed version"
+            )
+        if self.curve and self.groups:
+            raise InputError(
+                "--curve and --groups both choose the key exchange group: give --groups alone "
+                "(e.g. --groups secp384r1,x25519)"
+            )
+        if self.tls == "1.3" and (self.cipher or self.client_cipher):
+            raise InputError(
+                "--cipher and --client-cipher set TLS 1.2 suites, and --tls 1.3 allows none: use "
+                "--tls13-ciphers (e.g. TLS_AES_256_GCM_SHA384), or drop --tls"
+            )
+        capped = self.tls == "1.2" or self.server_max == "1.2"
+        if self.tls13_ciphers and capped:
+            raise InputError(
+                "--tls13-ciphers does nothing when the server cannot speak TLS 1.3 (--tls 1.2 or "
+                "--server-max 1.2): drop one of them"
+            )
 
 
 def lab_pki(

@@ -14,10 +14,11 @@ from cryptography.hazmat.primitives import serialization
 
 from certkit.certificates.anatomy import Description, describe_file
 from certkit.certificates.derwalk import der_walk, hex_view
-from certkit.certificates.load import keys_match, load_private_key, read_bundle, read_file
-from certkit.cli.options import add_files, add_json, add_password, add_time, time_or_none
+from certkit.certificates.load import keys_match, load_private_key, read_bundle
+from certkit.cli.options import add_files, add_json, add_password, add_time, password, time_or_none
 from certkit.cli.output import show
 from certkit.errors import InputError
+from certkit.files import read_file
 
 
 # Deliberate boilerplate: registered in the shape of every command (see handshake).
@@ -52,11 +53,12 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 def run(args: argparse.Namespace) -> int:
     """Describe each file; raise one InputError naming every problem found."""
     at = time_or_none(args.at)
+    secret = password(args)
     errors: list[str] = []
     descriptions: list[Description] = []
     for path in args.files:
         try:
-            description = describe_file(path, args.password, at=at)
+            description = describe_file(path, secret, at=at)
         except InputError as exc:
             errors.append(str(exc))
             continue
@@ -66,7 +68,7 @@ def run(args: argparse.Namespace) -> int:
             errors.append(summary)
         if args.key and description.certificates:
             try:
-                problem = _check_key(path, args.key, args.password)
+                problem = _check_key(path, args.key, secret)
             except InputError as exc:
                 problem = str(exc)
             if problem:
@@ -76,7 +78,7 @@ def run(args: argparse.Namespace) -> int:
                 print()
             show(description)
             if args.walk:
-                _print_walks(path, args.password)
+                _print_walks(path, secret)
     if args.json:
         show(descriptions, as_json=True)
     if errors:
@@ -86,7 +88,7 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _check_key(path: str, key_path: str, password: str | None) -> str | None:
+def _check_key(path: str, key_path: str, password: bytes | None) -> str | None:
     bundle = read_bundle(path, password=password)
     key = load_private_key(read_file(key_path), key_path, password=password)
     leaf = bundle.certificates[0]
@@ -103,7 +105,7 @@ def _check_key(path: str, key_path: str, password: str | None) -> str | None:
     )
 
 
-def _print_walks(path: str, password: str | None) -> None:
+def _print_walks(path: str, password: bytes | None) -> None:
     bundle = read_bundle(path, password=password)
     for number, item in enumerate(bundle.items, start=1):
         if isinstance(item.value, x509.Certificate | x509.CertificateSigningRequest):

@@ -1,16 +1,21 @@
-"""``certkit pki create DIR``: a complete lab PKI with ready files for Python, curl and Java."""
+"""``certkit pki create DIR``: a complete lab PKI with ready files for Python, curl and Java.
+
+The files are written all at once or not at all (`certkit.files.write_files`): built in a new
+directory beside DIR and renamed into place, keys and key stores mode 0600 from the moment they
+exist. A symbolic link in the way is refused, and the files of an earlier lab are only replaced
+with ``--force``.
+"""
 
 from __future__ import annotations
 
 import argparse
 from pathlib import Path
 
-from certkit.certificates.files import write_private_key
 from certkit.certificates.keys import KEY_TYPES
 from certkit.certificates.pki import Lab, java_truststore
-from certkit.cli.options import add_time, time_or_none
+from certkit.cli.options import add_seed, add_time, time_or_none
 from certkit.defaults import KEY_TYPE, LAB_HOSTS, STORE_PASSWORD
-from certkit.errors import InputError
+from certkit.files import write_files
 
 README = """\
 certkit lab PKI
@@ -61,7 +66,7 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "create", help="write a root CA, intermediate, server and client certificates into DIR"
     )
     create.add_argument("directory", metavar="DIRECTORY")
-    create.add_argument("--seed", help="derive every key, serial and signature from this seed")
+    add_seed(create, "derive every key, serial and signature from this seed (default: random)")
     add_time(
         create,
         "--now",
@@ -70,6 +75,11 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     create.add_argument("--host", action="append", help="a server name for the SAN (repeatable)")
     create.add_argument("--key-type", default=KEY_TYPE, choices=KEY_TYPES[:-1])
+    create.add_argument(
+        "--force",
+        action="store_true",
+        help="replace the files of an earlier lab in DIRECTORY (keys included)",
+    )
     create.set_defaults(handler=run_create)
 
 
@@ -77,8 +87,6 @@ def run_create(args: argparse.Namespace) -> int:
     """Write the lab PKI and list the files written."""
     lab = Lab(seed=args.seed, now=time_or_none(args.now))
     out = Path(args.directory)
-    if out.exists() and not out.is_dir():
-        raise InputError(f"{out}: exists and is not a directory")
     hosts = args.host or list(LAB_HOSTS)
     pki = lab.pki(hosts, key_type=args.key_type)
     files: dict[str, bytes] = {
@@ -107,12 +115,9 @@ def run_create(args: argparse.Namespace) -> int:
         password=STORE_PASSWORD,
     )
     files["README.txt"] = readme.encode()
-    out.mkdir(parents=True, exist_ok=True)
-    for name, content in files.items():
-        if name.endswith(("-key.pem", ".p12")):
-            write_private_key(out / name, content)
-        else:
-            (out / name).write_bytes(content)
-    for name in files:
-        print(out / name)
+    written = write_files(
+        out, files, private=lambda name: name.endswith(("-key.pem", ".p12")), force=args.force
+    )
+    for path in written:
+        print(path)
     return 0
