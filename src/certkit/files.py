@@ -38,6 +38,7 @@ __all__ = [
     "PRIVATE_MODE",
     "PUBLIC_MODE",
     "make_directory",
+    "name_of",
     "read_file",
     "write_file",
     "write_files",
@@ -81,6 +82,17 @@ def _os_problem(exc: OSError) -> str:
     }.get(exc.errno or 0, exc.strerror or type(exc).__name__)
 
 
+def name_of(path: str | os.PathLike[str]) -> str:
+    """A file's name as messages show it: escaped and bounded; ``standard input`` for ``-``.
+
+    Examples:
+        >>> name_of("-"), name_of("lab/server.pem")
+        ('standard input', 'lab/server.pem')
+    """
+    text = os.fspath(path)
+    return "standard input" if text == "-" else shown(text)
+
+
 def read_file(
     path: str | os.PathLike[str],
     *,
@@ -106,7 +118,7 @@ def read_file(
         Traceback (most recent call last):
         certkit.errors.InputError: /dev/zero: is a character device, not a file; give a ...
     """
-    name = shown(os.fspath(path))
+    name = name_of(path)
     too_big = InputError(
         f"{name}: more than the {_size_text(max_bytes)} a {what} can be; "
         "check that this is the right file"
@@ -171,7 +183,7 @@ def _refuse_link(path: Path) -> os.stat_result | None:
     except FileNotFoundError:
         return None
     except OSError as exc:
-        raise InputError(f"{shown(path)}: {_os_problem(exc)}") from None
+        raise InputError(f"{shown(path)}: cannot be written ({_os_problem(exc)})") from None
     if stat.S_ISLNK(info.st_mode):
         raise InputError(
             f"{shown(path)}: is a symbolic link; certkit does not write through links: "

@@ -49,6 +49,7 @@ from certkit.certificates.derwalk import DerError, Node, der_walk, oid_name
 from certkit.certificates.load import BlockProblem, Bundle, Item, keys_match, read_bundle
 from certkit.certificates.names import general_name, key_usages, signed_by
 from certkit.datafiles import read_json
+from certkit.files import name_of
 
 __all__ = [
     "CertificateDescription",
@@ -869,7 +870,7 @@ def describe_file(
     Raises:
         InputError: If the file cannot be read or holds nothing usable.
     """
-    return describe(read_bundle(path, password=password), at=at, source=str(path))
+    return describe(read_bundle(path, password=password), at=at, source=name_of(path))
 
 
 # -- rendering ----------------------------------------------------------------------------------

@@ -41,7 +41,7 @@ from cryptography.hazmat.primitives.serialization import pkcs7, pkcs12
 
 from certkit.certificates.derwalk import DerError, Tag, children, detect_kind, read_tlv
 from certkit.errors import InputError
-from certkit.files import read_file
+from certkit.files import name_of, read_file
 
 __all__ = [
     "BlockProblem",
@@ -731,13 +731,17 @@ def _subject(certificate: x509.Certificate) -> str:
 # -- strict loaders (the first problem is an error) -------------------------------------------
 
 
-def load_certificates(data: bytes, source: str = "input") -> list[x509.Certificate]:
+def load_certificates(
+    data: bytes, source: str = "input", *, password: str | bytes | None = None
+) -> list[x509.Certificate]:
     """Load every certificate in PEM or DER bytes.
 
     Args:
         data: The bytes of a PEM file (any number of CERTIFICATE blocks), of one DER
-            certificate, or of a PKCS #7 bundle.
+            certificate, of a PKCS #7 bundle, or of a PKCS #12 key store (its certificates;
+            the private key a key store holds is left alone).
         source: A name for the data, used in error messages.
+        password: The PKCS #12 file's password.
 
     Returns:
         The certificates, in file order.
@@ -746,10 +750,10 @@ def load_certificates(data: bytes, source: str = "input") -> list[x509.Certifica
         InputError: If the data is empty, holds something other than certificates,
             or a block does not decode.
     """
-    bundle = load_bundle(data, source)
+    bundle = load_bundle(data, source, password=password)
     problems = list(bundle.problems)
     for item in bundle.items:
-        if item.kind != "certificate":
+        if item.kind != "certificate" and bundle.encoding != "PKCS#12":
             what = "a private key" if item.kind == "private key" else _DER_NAMES["csr"]
             where = (
                 f"block {item.block} is"
@@ -764,11 +768,14 @@ def load_certificates(data: bytes, source: str = "input") -> list[x509.Certifica
     return bundle.certificates
 
 
-def read_certificate_file(path: str | Path) -> list[x509.Certificate]:
+def read_certificate_file(
+    path: str | Path, *, password: str | bytes | None = None
+) -> list[x509.Certificate]:
     """Read and load every certificate in a file.
 
     Args:
-        path: The file to read.
+        path: The file to read (``-`` for standard input).
+        password: The password of a PKCS #12 file.
 
     Returns:
         The certificates in the file.
@@ -776,7 +783,7 @@ def read_certificate_file(path: str | Path) -> list[x509.Certificate]:
     Raises:
         InputError: If the file cannot be read, is too large, or holds no usable certificate.
     """
-    return load_certificates(read_file(path), str(path))
+    return load_certificates(read_file(path), name_of(path), password=password)
 
 
 def read_bundle(path: str | Path, *, password: str | bytes | None = None) -> Bundle:
@@ -794,7 +801,7 @@ def read_bundle(path: str | Path, *, password: str | bytes | None = None) -> Bun
     Raises:
         InputError: If the file cannot be read, is too large, or holds nothing usable.
     """
-    return load_bundle(read_file(path), str(path), password=password)
+    return load_bundle(read_file(path), name_of(path), password=password)
 
 
 # -- keys -------------------------------------------------------------------------------------
@@ -900,7 +907,7 @@ def read_key_pair(
         private_key = keys[0]
         source = str(certificate)
     else:
-        private_key = load_private_key(read_file(key), str(key), password=password)
+        private_key = load_private_key(read_file(key), name_of(key), password=password)
         source = str(key)
     if not keys_match(leaf, private_key):
         raise InputError(

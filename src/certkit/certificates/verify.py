@@ -50,13 +50,14 @@ from certkit.certificates.names import (
 )
 from certkit.datafiles import read_json
 from certkit.defaults import RING_NAME, RING_OWNER
-from certkit.errors import InputError
+from certkit.errors import InputError, quote
 
 __all__ = [
     "FACT_NAMES",
     "FAILURE_CLASSES",
     "Failure",
     "Verification",
+    "check_ring",
     "message_group",
     "verify_chain",
 ]
@@ -140,6 +141,30 @@ _RACF_USER = re.compile(r"^[A-Z0-9$#@]{1,8}$")
 _RACF_RING = re.compile(r"^[^\s'()]{1,237}$")
 
 
+def check_ring(owner: str, ring: str) -> tuple[str, str]:
+    """A key ring's owner and name as a RACF sketch may use them (the owner in upper case).
+
+    Raises:
+        InputError: If ``owner`` is not a RACF user ID (1 to 8 of A-Z 0-9 $ # @) or ``ring``
+            not a ring name (1 to 237 characters without blanks, quotes or parentheses).
+
+    Examples:
+        >>> check_ring("zcsrv1", "ZCEE.Ring")
+        ('ZCSRV1', 'ZCEE.Ring')
+    """
+    owner = owner.upper()
+    if not _RACF_USER.match(owner):
+        raise InputError(
+            f"ring owner {quote(owner)}: give a RACF user ID of 1 to 8 characters (A-Z 0-9 $ # @)"
+        )
+    if not _RACF_RING.match(ring) or not ring.isprintable():
+        raise InputError(
+            f"ring name {quote(ring)}: give 1 to 237 characters without blanks, quotes "
+            "or parentheses"
+        )
+    return owner, ring
+
+
 @functools.cache
 def _catalogue() -> dict[str, Any]:
     data: dict[str, Any] = read_json("verify_failures.json")
@@ -209,16 +234,7 @@ class Failure:
         Raises:
             InputError: If ``owner`` or ``ring`` cannot be a RACF user ID or ring name.
         """
-        owner = owner.upper()
-        if not _RACF_USER.match(owner):
-            raise InputError(
-                f"ring owner {owner!r}: give a RACF user ID of 1 to 8 characters (A-Z 0-9 $ # @)"
-            )
-        if not _RACF_RING.match(ring):
-            raise InputError(
-                f"ring name {ring!r}: give 1 to 237 characters without blanks, quotes "
-                "or parentheses"
-            )
+        owner, ring = check_ring(owner, ring)
         values = dict(self.facts, owner=owner, ring=ring)
         return "\n".join(line.format_map(values) for line in self.keyring_template)
 

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 
 from certkit import __version__
 from certkit.cli import commands as command_modules
+from certkit.cli.options import stdin_once
 from certkit.errors import CertkitError, InputError, one_line
 
 __all__ = ["main"]
@@ -54,6 +55,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     _escape_unencodable_output()
     try:
         args = _build_parser().parse_args(argv)
+        stdin_once(args)
         status = int(args.handler(args))
         sys.stdout.flush()
         return status

@@ -38,15 +38,19 @@ __all__ = [
     "add_time",
     "handshake_options",
     "parse_time",
-    "time_or_none",
+    "stdin_once",
 ]
 
 
 # -- times -----------------------------------------------------------------------------------------
 
 
-def parse_time(text: str) -> dt.datetime:
+def parse_time(text: str, what: str = "time") -> dt.datetime:
     """An ISO 8601 time; UTC when it names no zone.
+
+    Args:
+        text: The time as given.
+        what: The option it was given as, for the message (``"--at"``).
 
     Raises:
         InputError: If ``text`` is not an ISO 8601 time.
@@ -58,24 +62,23 @@ def parse_time(text: str) -> dt.datetime:
         datetime.timezone.utc
     """
     try:
-        value = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+        value = dt.datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
     except ValueError:
         raise InputError(
-            f"time {text!r}: give an ISO 8601 time such as 2026-01-01T00:00:00Z"
+            f"{what} {quote(text)}: give an ISO 8601 time such as 2026-01-01T00:00:00Z"
         ) from None
     return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
-
-
-def time_or_none(text: str | None) -> dt.datetime | None:
-    """[`parse_time`][certkit.cli.options.parse_time] of an option's value, ``None`` if absent."""
-    return parse_time(text) if text else None
 
 
 def add_time(
     parser: argparse.ArgumentParser, flag: str, help: str, *, metavar: str | None = "TIME"
 ) -> None:
-    """Add a time option (``--at``, ``--now``): ISO 8601, read with ``time_or_none``."""
-    parser.add_argument(flag, metavar=metavar, help=help)
+    """Add a time option (``--at``, ``--now``): ISO 8601, parsed into an aware ``datetime``."""
+
+    def parse(value: str) -> dt.datetime:
+        return parse_time(value, flag)
+
+    parser.add_argument(flag, metavar=metavar, type=parse, help=help)
 
 
 # -- files, passwords, output ----------------------------------------------------------------------
@@ -127,7 +130,10 @@ def password(args: argparse.Namespace) -> bytes | None:
         name = text(args.password_env, "--password-env", example="CERTKIT_PASSWORD")
         value = os.environb.get(os.fsencode(name))
         if value is None:
-            raise InputError(f"--password-env {quote(name)}: no such environment variable is set")
+            raise InputError(
+                f"--password-env {quote(name)}: the environment variable is not set; "
+                "export it first"
+            )
         return value
     if args.password_file is not None:
         data = read_file(args.password_file, max_bytes=PASSWORD_FILE_BYTES, what="password file")
@@ -151,6 +157,28 @@ def password(args: argparse.Namespace) -> bytes | None:
         except EOFError:
             raise InputError("--password-prompt: no password was typed") from None
     return None
+
+
+FILE_OPTIONS = ("files", "chain", "trust", "key", "password_file")
+"""The arguments that name files a command reads (where ``-`` means standard input)."""
+
+
+def stdin_once(args: argparse.Namespace) -> None:
+    """Refuse ``-`` (standard input) for more than one file: it can be read only once.
+
+    Raises:
+        InputError: If two file arguments are ``-``.
+    """
+    named = []
+    for dest in FILE_OPTIONS:
+        value = getattr(args, dest, None)
+        values = value if isinstance(value, list) else [value]
+        named += [dest for v in values if v == "-"]
+    if len(named) > 1:
+        raise InputError(
+            "- (standard input) is given for more than one file, and it can be read only "
+            "once: put all but one in files"
+        )
 
 
 def add_json(parser: argparse.ArgumentParser, help: str) -> None:

@@ -122,8 +122,9 @@ class Options:
                 "(e.g. --groups secp384r1,x25519)"
             )
         if self.tls == "1.3" and (self.cipher or self.client_cipher):
+            which = "--cipher" if self.cipher else "--client-cipher"
             raise InputError(
-                "--cipher and --client-cipher set TLS 1.2 suites, and --tls 1.3 allows none: use "
+                f"{which} sets TLS 1.2 suites, and --tls 1.3 allows none: use "
                 "--tls13-ciphers (e.g. TLS_AES_256_GCM_SHA384), or drop --tls"
             )
         capped = self.tls == "1.2" or self.server_max == "1.2"

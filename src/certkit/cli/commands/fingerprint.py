@@ -8,7 +8,7 @@ import hashlib
 from cryptography.hazmat.primitives import serialization
 
 from certkit.certificates.load import read_certificate_file
-from certkit.cli.options import add_files
+from certkit.cli.options import add_files, add_password, password
 
 
 def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -18,13 +18,15 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     add_files(parser)
     parser.add_argument("--algorithm", default="sha256", choices=["sha256", "sha1", "sha384"])
+    add_password(parser, "the password of a PKCS #12 file")
     parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
     """Print ``ALGORITHM AA:BB:...  subject`` for each certificate."""
+    secret = password(args)
     for path in args.files:
-        for cert in read_certificate_file(path):
+        for cert in read_certificate_file(path, password=secret):
             digest = hashlib.new(args.algorithm, cert.public_bytes(serialization.Encoding.DER))
             hexed = digest.hexdigest().upper()
             pairs = ":".join(hexed[i : i + 2] for i in range(0, len(hexed), 2))

@@ -15,7 +15,7 @@ from cryptography.hazmat.primitives import serialization
 from certkit.certificates.anatomy import Description, describe_file
 from certkit.certificates.derwalk import der_walk, hex_view
 from certkit.certificates.load import keys_match, load_private_key, read_bundle
-from certkit.cli.options import add_files, add_json, add_password, add_time, password, time_or_none
+from certkit.cli.options import add_files, add_json, add_password, add_time, password
 from certkit.cli.output import show
 from certkit.errors import InputError
 from certkit.files import read_file
@@ -52,7 +52,7 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 def run(args: argparse.Namespace) -> int:
     """Describe each file; raise one InputError naming every problem found."""
-    at = time_or_none(args.at)
+    at = args.at
     secret = password(args)
     errors: list[str] = []
     descriptions: list[Description] = []

@@ -15,7 +15,7 @@ from cryptography.utils import CryptographyDeprecationWarning
 
 from certkit.certificates.lint import Report, Reports, lint_report
 from certkit.certificates.load import read_certificate_file
-from certkit.cli.options import add_files, add_json, add_time, parse_time
+from certkit.cli.options import add_files, add_json, add_password, add_time, password
 from certkit.cli.output import show
 from certkit.defaults import EXPIRING_DAYS
 from certkit.errors import InputError
@@ -52,6 +52,7 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help=f"warn when a certificate expires within N days (default {EXPIRING_DAYS})",
     )
     add_json(parser, "print JSON instead of text")
+    add_password(parser, "the password of a PKCS #12 file")
     parser.set_defaults(handler=run)
 
 
@@ -65,18 +66,19 @@ def _days(text: str) -> int:
     return value
 
 
-def _read(path: str) -> list[x509.Certificate]:
+def _read(path: str, secret: bytes | None) -> list[x509.Certificate]:
     # cryptography warns when it loads a certificate with a zero or negative serial number;
     # the serial-not-positive rule reports that, so the warning would only say it twice.
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", CryptographyDeprecationWarning)
-        return read_certificate_file(path)
+        return read_certificate_file(path, password=secret)
 
 
 def run(args: argparse.Namespace) -> int:
     """Lint every certificate of every file; print the reports."""
-    at = parse_time(args.at) if args.at else dt.datetime.now(dt.UTC)
-    loaded = [(path, _read(path)) for path in args.files]  # all bad input before any output
+    at = args.at or dt.datetime.now(dt.UTC)
+    secret = password(args)
+    loaded = [(path, _read(path, secret)) for path in args.files]  # all bad input before any output
     reports: list[Report] = []
     for path, certificates in loaded:
         for number, cert in enumerate(certificates, start=1):

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from certkit.certificates.keys import KEY_TYPES
 from certkit.certificates.pki import Lab, java_truststore
-from certkit.cli.options import add_seed, add_time, time_or_none
+from certkit.cli.options import add_seed, add_time
 from certkit.defaults import KEY_TYPE, LAB_HOSTS, STORE_PASSWORD
 from certkit.files import write_files
 
@@ -85,7 +85,7 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 def run_create(args: argparse.Namespace) -> int:
     """Write the lab PKI and list the files written."""
-    lab = Lab(seed=args.seed, now=time_or_none(args.now))
+    lab = Lab(seed=args.seed, now=args.now)
     out = Path(args.directory)
     hosts = args.host or list(LAB_HOSTS)
     pki = lab.pki(hosts, key_type=args.key_type)

@@ -9,8 +9,8 @@ from __future__ import annotations
 import argparse
 
 from certkit.certificates.load import read_certificate_file
-from certkit.certificates.verify import verify_chain
-from certkit.cli.options import add_json, add_time, time_or_none
+from certkit.certificates.verify import check_ring, verify_chain
+from certkit.cli.options import add_json, add_password, add_time, password
 from certkit.cli.output import show
 from certkit.defaults import RING_NAME, RING_OWNER
 from certkit.errors import InputError
@@ -62,6 +62,7 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help=f"the key ring in the RACF sketch (default {RING_NAME})",
     )
     add_json(parser, "print the result as JSON")
+    add_password(parser, "the password of PKCS #12 files (CHAIN or CA)")
     parser.set_defaults(handler=run)
 
 
@@ -71,16 +72,17 @@ def run(args: argparse.Namespace) -> int:
         raise InputError("--client verifies a client certificate: drop --host")
     if not args.client and args.host is None:
         raise InputError("give --host NAME (the server name to check), or --client")
-    at = time_or_none(args.at)
-    leaf, *intermediates = read_certificate_file(args.chain)
-    trust = [cert for path in args.trust for cert in read_certificate_file(path)]
+    check_ring(args.ring_owner, args.ring)  # bad options before any file is read
+    secret = password(args)
+    leaf, *intermediates = read_certificate_file(args.chain, password=secret)
+    trust = [cert for path in args.trust for cert in read_certificate_file(path, password=secret)]
     result = verify_chain(
         leaf,
         intermediates,
         trust,
         host=args.host,
         client=args.client,
-        at=at,
+        at=args.at,
         max_chain_depth=args.max_chain_depth,
     )
     show(result.for_ring(args.ring_owner, args.ring), as_json=args.json)
