@@ -118,6 +118,9 @@ OPTION_VALUES = {
     "ciphersuite huge name": (["ciphersuite", "A" * 100_000], "unknown cipher suite"),
     "ciphersuite --tls without --list": (["ciphersuite", "--tls", "1.2", "C030"], "--list"),
     "an option no command has": (["inspect", "--nope", "x"], "unrecognized arguments"),
+    "--side without --format jsse": (["handshake", "--side", "client"], "add --format jsse"),
+    "--no-client-cert when none is asked": (["handshake", "--no-client-cert"], "--client-auth"),
+    "--walk with --json": (["inspect", "--walk", "--json", "x"], "drop --json or --walk"),
 }
 
 

@@ -11,6 +11,7 @@ import sys
 
 from certkit.cli.options import add_handshake_options, handshake_options
 from certkit.cli.output import show
+from certkit.errors import InputError
 from certkit.tls.handshake import contexts, lab_pki, run
 from certkit.tls.recording import Recording
 from certkit.traces.curl import curl_trace
@@ -71,7 +72,6 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument(
         "--side",
         choices=("server", "client"),
-        default="server",
         help="with --format jsse: whose log to write (default server, as in the course deck)",
     )
     parser.set_defaults(handler=run_handshake)
@@ -79,13 +79,22 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 def run_handshake(args: argparse.Namespace) -> int:
     """Run the handshake, print it, and return 0 (succeeded) or 1 (failed)."""
+    if args.side is not None and args.format != "jsse":
+        raise InputError("--side chooses whose javax.net.debug log to write: add --format jsse")
+    if args.no_client_cert and args.client_auth == "none":
+        raise InputError(
+            "--no-client-cert matters only when the server asks for one: "
+            "add --client-auth optional or required"
+        )
     options = handshake_options(args)
     pki = lab_pki(seed=args.seed, key_type=args.key_type)
     recording = run(*contexts(pki, options), options)
     if args.format in ("summary", "json"):
         show(recording, as_json=args.format == "json")
     else:
-        print(trace(recording, args.format, side=args.side, host=options.server_hostname))
+        print(
+            trace(recording, args.format, side=args.side or "server", host=options.server_hostname)
+        )
     if not recording.ok:
         for who, error in (("client", recording.client_error), ("server", recording.server_error)):
             if error:

@@ -52,6 +52,8 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 def run(args: argparse.Namespace) -> int:
     """Describe each file; raise one InputError naming every problem found."""
+    if args.walk and args.json:
+        raise InputError("--walk prints an annotated hex dump for people: drop --json or --walk")
     at = args.at
     secret = password(args)
     errors: list[str] = []
