@@ -37,7 +37,6 @@ __all__ = [
     "MAX_FILE_BYTES",
     "PRIVATE_MODE",
     "PUBLIC_MODE",
-    "make_directory",
     "name_of",
     "read_file",
     "write_file",
@@ -266,24 +265,6 @@ def write_file(
     return target
 
 
-def make_directory(path: str | os.PathLike[str]) -> Path:
-    """Make a directory (and its parents) unless it exists; an existing one is kept as it is.
-
-    Raises:
-        InputError: If ``path`` exists and is not a directory, or cannot be made.
-    """
-    target = Path(path)
-    try:
-        target.mkdir(parents=True, exist_ok=True)
-    except FileExistsError:
-        raise InputError(
-            f"{shown(target)}: exists and is not a directory; give a directory"
-        ) from None
-    except OSError as exc:
-        raise InputError(f"{shown(target)}: cannot be made ({_os_problem(exc)})") from None
-    return target
-
-
 def write_files(
     directory: str | os.PathLike[str],
     files: Mapping[str, bytes],
@@ -297,7 +278,8 @@ def write_files(
     built), each with its final mode at open. When ``directory`` does not exist, or is empty,
     the new one is renamed into its place: one step, so nothing half-made is ever seen there.
     When it exists with files in it, each file is renamed in after all were written, and one
-    that is already there is only replaced with ``force``.
+    that is already there is only replaced with ``force``. Missing folders above
+    ``directory`` are made first, as ``mkdir -p`` would.
 
     Args:
         directory: The target directory.
@@ -338,6 +320,7 @@ def write_files(
     parent = absolute.parent
     building = _temporary_name(absolute)
     try:
+        parent.mkdir(parents=True, exist_ok=True)  # the folders above it, as mkdir -p
         building.mkdir(mode=0o700)
         for name, content in files.items():
             _create(building / name, content, PRIVATE_MODE if private(name) else PUBLIC_MODE)
@@ -351,10 +334,6 @@ def write_files(
             for name in files:
                 os.replace(building / name, target / name)
             building.rmdir()
-    except FileNotFoundError as exc:
-        shutil.rmtree(building, ignore_errors=True)
-        where = parent if not parent.exists() else target
-        raise InputError(f"{shown(where)}: cannot be written ({_os_problem(exc)})") from None
     except OSError as exc:
         shutil.rmtree(building, ignore_errors=True)
         raise InputError(f"{shown(target)}: cannot be written ({_os_problem(exc)})") from None

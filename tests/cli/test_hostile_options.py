@@ -367,3 +367,24 @@ def test_non_utf8_file_names_in_the_output(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert b"lab\\udcff/root-ca.pem" in result.stdout and result.stderr == b""
+
+
+def test_serve_refuses_a_planted_link_in_its_directory(tmp_path: Path) -> None:
+    """A link planted where serve writes the client's key: refused before anything is written."""
+    folder = tmp_path / "files"
+    folder.mkdir()
+    victim = tmp_path / "victim"
+    victim.write_text("keep me")
+    (folder / "client-key.pem").symlink_to(victim)
+    result = subprocess.run(
+        [CERTKIT, "serve", "--dir", str(folder), "--client-auth", "required"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+        env={**os.environ, "TMPDIR": str(tmp_path)},
+    )
+    assert_refused(result.returncode, result.stderr, "client-key.pem: is a symbolic link")
+    assert victim.read_text() == "keep me"
+    assert sorted(p.name for p in folder.iterdir()) == ["client-key.pem"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["files", "victim"]  # no temp left

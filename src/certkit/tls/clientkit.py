@@ -14,7 +14,7 @@ from pathlib import Path
 
 from certkit.certificates.pki import LabPKI
 from certkit.defaults import STORE_PASSWORD
-from certkit.files import make_directory, write_file
+from certkit.files import write_files
 from certkit.tls.handshake import Options
 
 __all__ = ["FETCH_JAVA", "HOST", "ClientKit"]
@@ -152,13 +152,12 @@ class ClientKit:
         return "\n".join(lines)
 
     def write(self) -> None:
-        """Write the files into ``directory`` (key files 0600), replacing earlier ones.
+        """Write the files into ``directory`` (key files 0600), all or none, replacing earlier ones.
 
         Raises:
             InputError: If the directory cannot be made or written, or a file name in it is a
                 symbolic link (planted there, it would make certkit write elsewhere).
         """
-        make_directory(self.directory)
         files: dict[str, bytes] = {
             "root-ca.pem": self.pki.root.pem.encode("ascii"),
             "Fetch.java": FETCH_JAVA.encode("ascii"),
@@ -168,7 +167,10 @@ class ClientKit:
             files["intermediate-ca.pem"] = self.pki.intermediate.pem.encode("ascii")
             files["client-key.pem"] = self.pki.client.key_pem().encode("ascii")
             files["client.p12"] = self.pki.client.pkcs12(STORE_PASSWORD, alias="client")
-        for name, content in files.items():
-            secret = name.endswith(("-key.pem", ".p12"))
-            path = write_file(self.directory / name, content, private=secret)
-            self.files[name] = path
+        written = write_files(
+            self.directory,
+            files,
+            private=lambda name: name.endswith(("-key.pem", ".p12")),
+            force=True,
+        )
+        self.files.update(zip(files, written, strict=True))

@@ -164,7 +164,13 @@ class Server:
         if self._given_directory is None:
             self.directory = self._private / "files"
         self.kit.directory = self.directory
-        self.kit.write()
+        try:
+            self.kit.write()
+        except BaseException:
+            listener.close()
+            self._listener = None
+            self._cleanup()
+            raise
         self._stopping.clear()
         self._deadline = time.monotonic() + self._lifetime
         self._thread = threading.Thread(target=self._accept_loop, name="certkit-serve", daemon=True)
