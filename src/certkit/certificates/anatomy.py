@@ -46,7 +46,15 @@ from cryptography.hazmat.primitives.asymmetric.types import PrivateKeyTypes, Pub
 from cryptography.hazmat.primitives.serialization import pkcs12
 
 from certkit.certificates.derwalk import DerError, Node, der_walk, oid_name
-from certkit.certificates.load import BlockProblem, Bundle, Item, keys_match, read_bundle
+from certkit.certificates.load import (
+    BlockProblem,
+    Bundle,
+    Item,
+    file_label,
+    keys_match,
+    read_bundle,
+    reason,
+)
 from certkit.certificates.names import general_name, key_usages, signed_by
 from certkit.datafiles import read_json
 
@@ -68,6 +76,7 @@ __all__ = [
 ]
 
 _T = TypeVar("_T")
+_LISTED_LIMIT = 110
 
 _NIST = {"secp256r1": "P-256", "secp384r1": "P-384", "secp521r1": "P-521"}
 _SHORT = {
@@ -363,15 +372,19 @@ class Description:
         for entry in self.entries:
             if entry.problems:
                 what = "certificate" if entry.kind == "certificate" else "request"
-                fields = ", ".join(f"{p.field} ({p.message})" for p in entry.problems)
+                fields = ", ".join(f"{p.field}: {p.message}" for p in entry.problems)
                 parts.append(f"{what} {entry.number}: cannot read {fields}")
         if not parts:
             return None
         if not self.problems:  # only fields that fail when read: the certificate is malformed
-            parts[-1] += "; the rest is described: ask the issuer for a well-formed certificate"
+            parts[-1] += "; ask the issuer for a well-formed certificate"
+        name = file_label(self.source)
         if len(parts) == 1:
-            return f"{self.source}: {parts[0]}"
-        return f"{self.source}: {len(parts)} problems: " + "; ".join(parts)
+            return f"{name}: {parts[0]}"
+        listed = "; ".join(parts)
+        if len(listed) > _LISTED_LIMIT:  # one line: the first problem, and how many
+            return f"{name}: {len(parts)} problems (all shown above); the first: {parts[0]}"
+        return f"{name}: {len(parts)} problems: {listed}"
 
     def to_dict(self) -> dict[str, Any]:
         """The description as JSON-ready data."""
@@ -448,8 +461,7 @@ def fingerprint(der: bytes, algorithm: Literal["sha1", "sha256"] = "sha256") -> 
 
 
 def _short(exc: BaseException) -> str:
-    text = " ".join(str(exc).split()) or type(exc).__name__
-    return text if len(text) <= 140 else text[:137] + "..."
+    return reason(exc)
 
 
 def _read(name: str, read: Callable[[], _T], problems: list[FieldProblem], default: _T) -> _T:
