@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import sys
+import warnings
 from collections.abc import Sequence
 
 from certkit import __version__
@@ -47,8 +48,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         2 on bad input.
     """
     try:
-        args = _build_parser().parse_args(argv)
-        return int(args.handler(args))
+        with warnings.catch_warnings():
+            # The one place library warnings are silenced: they are about the input (such as
+            # cryptography's about a zero or negative serial number, which lint reports as
+            # serial-not-positive), and on standard error they would break the promise of one
+            # error line or none.
+            warnings.simplefilter("ignore")
+            args = _build_parser().parse_args(argv)
+            return int(args.handler(args))
     except CertkitError as exc:
         print(one_line(f"certkit: error: {exc}"), file=sys.stderr)
         return 2
