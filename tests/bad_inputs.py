@@ -208,7 +208,7 @@ class Case:
     extra_args: list[str] = field(default_factory=list)
 
 
-def _pem_block(der: bytes) -> bytes:
+def pem_block(der: bytes) -> bytes:
     body = base64.encodebytes(der)
     return b"-----BEGIN CERTIFICATE-----\n" + body + b"-----END CERTIFICATE-----\n"
 
@@ -354,7 +354,7 @@ def _bad_inputs() -> dict[str, Case]:
             "a BER indefinite length (at byte 4) is not DER; re-encode it as DER",
         ),
         "BER indefinite length (PEM block)": Case(
-            {"ber.pem": _pem_block(ber_indefinite_der())},
+            {"ber.pem": pem_block(ber_indefinite_der())},
             "certificate block 1: a BER indefinite length (at byte 0) is not DER",
         ),
         "5000 nested SEQUENCEs (DER file)": Case(
@@ -363,7 +363,7 @@ def _bad_inputs() -> dict[str, Case]:
             "give the certificate file",
         ),
         "5000 nested SEQUENCEs (PEM block)": Case(
-            {"deep.pem": _pem_block(nested_sequences(5000))},
+            {"deep.pem": pem_block(nested_sequences(5000))},
             "certificate block 1: ASN.1 nested 5000 levels deep",
         ),
         "version field 5": Case(
@@ -372,7 +372,7 @@ def _bad_inputs() -> dict[str, Case]:
             "ask the issuer for a well-formed certificate",
         ),
         "version 2 (which cryptography does not read)": Case(
-            {"v2.pem": _pem_block(version_der(1))},
+            {"v2.pem": pem_block(version_der(1))},
             "certificate block 1: is a version 2 certificate, which cryptography does not read",
         ),
         "a file name with a line break and an escape sequence": Case(
