@@ -77,6 +77,7 @@ __all__ = [
 
 _T = TypeVar("_T")
 _LISTED_LIMIT = 110
+_SHOWN_BYTES = 32  # of an extension certkit cannot decode (a hostile one can be megabytes)
 
 _NIST = {"secp256r1": "P-256", "secp384r1": "P-384", "secp521r1": "P-521"}
 _SHORT = {
@@ -562,7 +563,9 @@ def _extension_value(value: x509.ExtensionType) -> str:
         parts += [f"excluded {general_name(n)}" for n in value.excluded_subtrees or []]
         return ", ".join(parts)
     if isinstance(value, x509.UnrecognizedExtension):
-        return f"{len(value.value)} bytes: {value.value.hex(':')}"
+        shown = value.value[:_SHOWN_BYTES].hex(":")
+        more = "..." if len(value.value) > _SHOWN_BYTES else ""
+        return f"{len(value.value)} bytes: {shown}{more}"
     return str(value)
 
 
@@ -704,6 +707,14 @@ def _describe_certificate(
                 problems.append(FieldProblem(f"extension {i} ({info.name})", info.problem))
         if not any(info.problem for info in extensions):
             problems.extend(extension_problems)  # e.g. a duplicate extension
+    if version is not None and version != 3 and extensions:
+        problems.insert(
+            0,
+            FieldProblem(
+                "version",
+                f"v{version} with extensions, which only v3 may carry (RFC 5280 4.1.2.9)",
+            ),
+        )
     self_signed = signed_by(cert, cert)
     # Deliberate boilerplate: keyword constructors of the two description types, field by field.
     return CertificateDescription(
