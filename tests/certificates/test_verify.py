@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
+import bad_inputs
 import pytest
 from cryptography import x509
 from cryptography.x509.oid import ExtendedKeyUsageOID, ObjectIdentifier
@@ -814,3 +815,22 @@ def test_the_pki_chapters_verdict_table_names_every_failure_class() -> None:
     rows = [line for line in section.splitlines() if line.startswith("| `")]
     named = {name for row in rows for name in re.findall(r"`([a-z-]+)`", row.split("|")[1])}
     assert named == set(FAILURE_CLASSES) - {"other"}
+
+
+def test_a_certificate_whose_parts_do_not_decode_is_a_verdict_not_a_crash() -> None:
+    """cryptography's verifier raises ValueError for a subject that is not UTF-8: 'malformed'."""
+    leaf = bad_inputs.bad_subject_certificate()
+    result = verify_chain(
+        leaf,
+        [bad_inputs.INTERMEDIATE.certificate],
+        [bad_inputs.ROOT.certificate],
+        host="zzzzhost.example.com",
+        at=bad_inputs.AT,
+    )
+    failure = failure_of(result)
+    assert failure.kind == "malformed" and failure.certificate == leaf
+    assert failure.message == "malformed certificate: an invalid value in subject"
+    assert "'CN=(name does not decode)'" in failure.detail
+    assert result.to_text() and json.dumps(result.to_dict())
+    as_anchor = verify_chain(leaf, [], [leaf], host="zzzzhost.example.com", at=bad_inputs.AT)
+    assert as_anchor.to_text() and json.dumps(as_anchor.to_dict())
