@@ -40,7 +40,14 @@ from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.x509.oid import ExtendedKeyUsageOID
-from cryptography.x509.verification import PolicyBuilder, Store, VerificationError
+from cryptography.x509.verification import (
+    Criticality,
+    ExtensionPolicy,
+    Policy,
+    PolicyBuilder,
+    Store,
+    VerificationError,
+)
 
 from certkit.certificates.load import reason
 from certkit.certificates.names import (
@@ -59,6 +66,7 @@ __all__ = [
     "FAILURE_CLASSES",
     "Failure",
     "Verification",
+    "client_leaf_policy",
     "message_group",
     "verify_chain",
 ]
@@ -134,6 +142,11 @@ test holds every placeholder of the file to this list.
 """
 
 _E = TypeVar("_E", bound=x509.ExtensionType)
+_CLIENT_WITHOUT_SAN = (
+    "the client certificate has no subjectAltName. RFC 5280 needs none when the subject names "
+    "the client, and servers (Liberty, JSSE, OpenSSL) map the subject DN; cryptography's "
+    "default client profile requires one, and certkit relaxes that one rule."
+)
 _MAX_LISTED = 8
 _NAME_CONSTRAINTS_OID = bytes.fromhex("0603551d1e")  # DER of OID 2.5.29.30, for unreadable ones
 _WIDTH = 78
@@ -303,6 +316,11 @@ class Verification:
                 lines.append(f"  {number} {_name(_subject(cert))}{mark}")
                 if number < len(self.chain) - 1:
                     lines.append(f"      issued by {_name(_issuer(cert))}")
+            if (
+                self.purpose == "client"
+                and _extension(self.chain[0], x509.SubjectAlternativeName) is None
+            ):
+                lines += _wrapped("Note: ", _CLIENT_WITHOUT_SAN)
             return "\n".join(lines)
         failure = self.failure
         assert failure is not None
@@ -401,7 +419,9 @@ def verify_chain(
                 "a client certificate is verified without a host name: drop the host, "
                 "or verify a server certificate"
             )
-        client_verifier = builder.build_client_verifier()
+        client_verifier = builder.extension_policies(
+            ca_policy=ExtensionPolicy.webpki_defaults_ca(), ee_policy=client_leaf_policy()
+        ).build_client_verifier()
         depth = client_verifier.policy.max_chain_depth
 
         def verify() -> list[x509.Certificate]:
@@ -447,6 +467,42 @@ def verify_chain(
 
 
 # -- inputs ------------------------------------------------------------------------------------
+
+
+NO_CLIENT_NAME = "the client certificate names no one: its subject is empty and it has no SAN"
+"""The message certkit's client policy gives a client certificate that identifies nobody."""
+
+
+def _client_san(
+    policy: Policy, cert: x509.Certificate, san: x509.SubjectAlternativeName | None
+) -> None:
+    """RFC 5280 4.2.1.6 for a client certificate: a SAN is needed only when the subject is empty."""
+    if len(_subject(cert)) and _subject(cert) is not _UNREADABLE:
+        return
+    if san is None:
+        raise ValueError(NO_CLIENT_NAME)
+    if not cert.extensions.get_extension_for_class(x509.SubjectAlternativeName).critical:
+        raise ValueError("subjectAltName MUST be critical when the subject is empty")
+
+
+def client_leaf_policy() -> ExtensionPolicy:
+    """The extension policy certkit verifies a client certificate with.
+
+    cryptography's default policy for an end-entity certificate (``webpki_defaults_ee``) is
+    the web PKI's, made for servers: it requires a subjectAltName, and so its client verifier
+    refuses every client certificate without one. RFC 5280 (section 4.2.1.6) requires a
+    subjectAltName only when the subject is empty, and TLS servers that authenticate clients
+    (Liberty, JSSE, OpenSSL) map the subject DN to a user. certkit therefore relaxes that one
+    point and nothing else: a client certificate may have no subjectAltName if its subject
+    names the client; with an empty subject it needs a critical one. Every other rule, and the
+    verdict itself, are cryptography's.
+
+    Returns:
+        ``ExtensionPolicy.webpki_defaults_ee()`` with subjectAltName allowed to be absent.
+    """
+    return ExtensionPolicy.webpki_defaults_ee().may_be_present(
+        x509.SubjectAlternativeName, Criticality.AGNOSTIC, _client_san
+    )
 
 
 def _malformed_message(exc: Exception) -> str:
