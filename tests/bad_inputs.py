@@ -6,15 +6,19 @@ tests/cli/test_inspect_cli.py through the real ``certkit inspect`` command.
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 from cryptography.x509.oid import ExtensionOID
 
 from certkit import Lab
+from certkit.certificates.derwalk import children, read_tlv
 
 LAB = Lab(seed="load")
 PKI = LAB.pki()
@@ -81,6 +85,113 @@ def duplicate_extension_certificate() -> x509.Certificate:
     )
 
 
+# -- hostile certificates: made by taking a lab certificate's DER apart and changing it ------
+
+
+def tlv(tag: int, content: bytes) -> bytes:
+    """One DER TLV (definite length)."""
+    n = len(content)
+    if n < 0x80:
+        return bytes([tag, n]) + content
+    size = n.to_bytes((n.bit_length() + 7) // 8, "big")
+    return bytes([tag, 0x80 | len(size)]) + size + content
+
+
+def parts(data: bytes) -> list[bytes]:
+    """The TLVs inside one constructed TLV, each whole."""
+    _, header, length = read_tlv(data)
+    return [data[c.offset : c.end] for c in children(data, header, header + length)]
+
+
+def with_tbs(certificate_der: bytes, change: Callable[[list[bytes]], list[bytes]]) -> bytes:
+    """A certificate whose TBSCertificate fields went through ``change`` (not signed again)."""
+    tbs, algorithm, signature = parts(certificate_der)
+    return tlv(0x30, tlv(0x30, b"".join(change(parts(tbs)))) + algorithm + signature)
+
+
+def nested_sequences(depth: int) -> bytes:
+    """``depth`` SEQUENCEs, each holding the next: valid DER, absurdly deep."""
+    data = b""
+    for _ in range(depth):
+        data = tlv(0x30, data)
+    return data
+
+
+def _lab_der(name: str, **kwargs: Any) -> bytes:
+    return LAB.server(INTERMEDIATE, [name], **kwargs).der
+
+
+def version_der(value: int) -> bytes:
+    """A certificate whose version field holds ``value`` (2 is v3; 5 is no version at all)."""
+    good = _lab_der("version.example.com")
+    assert good.count(bytes.fromhex("a003020102")) == 1
+    return good.replace(bytes.fromhex("a003020102"), bytes.fromhex("a0030201") + bytes([value]))
+
+
+def v1_with_extensions_certificate() -> x509.Certificate:
+    """No version field (version 1), yet the extensions are still there (RFC 5280 4.1.2.9)."""
+    good = _lab_der("v1.example.com")
+    return x509.load_der_x509_certificate(with_tbs(good, lambda fields: fields[1:]))
+
+
+def serial_der(value: int) -> bytes:
+    """A certificate with serial number ``value`` (zero and negative ones make warnings)."""
+    octets = value.to_bytes(max(1, (value.bit_length() + 8) // 8), "big", signed=True)
+
+    def change(fields: list[bytes]) -> list[bytes]:
+        return [fields[0], tlv(0x02, octets), *fields[2:]]
+
+    return with_tbs(_lab_der("serial.example.com"), change)
+
+
+def ber_indefinite_der(*, inner: bool = False) -> bytes:
+    """The lab certificate in BER: the outer SEQUENCE (or the TBSCertificate) of indefinite length."""
+    good = _lab_der("ber.example.com")
+    tbs, algorithm, signature = parts(good)
+    if inner:
+        indefinite = b"\x30\x80" + b"".join(parts(tbs)) + b"\x00\x00"
+        return tlv(0x30, indefinite + algorithm + signature)
+    return b"\x30\x80" + tbs + algorithm + signature + b"\x00\x00"
+
+
+ECDSA_WITH_SHA256 = bytes.fromhex("06082a8648ce3d040302")
+ECDSA_WITH_SHA384 = bytes.fromhex("06082a8648ce3d040303")
+UNKNOWN_SIGNATURE = bytes.fromhex("06082a8648ce3d040309")  # 1.2.840.10045.4.3.9: no such thing
+
+
+def unknown_signature_certificate() -> x509.Certificate:
+    """Signed, says both of its algorithm fields, with an algorithm nobody knows."""
+    good = _lab_der("odd-signature.example.com")
+    assert good.count(ECDSA_WITH_SHA256) == 2  # tbsCertificate.signature, signatureAlgorithm
+    return x509.load_der_x509_certificate(good.replace(ECDSA_WITH_SHA256, UNKNOWN_SIGNATURE))
+
+
+def signature_mismatch_certificate() -> x509.Certificate:
+    """tbsCertificate.signature says SHA-384, the outer signatureAlgorithm SHA-256."""
+    good = _lab_der("mismatch.example.com")
+    assert good.count(ECDSA_WITH_SHA256) == 2
+    return x509.load_der_x509_certificate(good.replace(ECDSA_WITH_SHA256, ECDSA_WITH_SHA384, 1))
+
+
+def unknown_critical_extension_certificate() -> x509.Certificate:
+    """An extension nobody knows (OID 1.2.3.4.8), marked critical."""
+    odd = x509.UnrecognizedExtension(x509.ObjectIdentifier("1.2.3.4.8"), b"\x05\x00")
+    return LAB.server(
+        INTERMEDIATE, ["critical.example.com"], extra_extensions=[(odd, True)]
+    ).certificate
+
+
+def deep_extension_certificate(*, critical: bool = False, known: bool = False) -> x509.Certificate:
+    """An extension whose value is 5000 nested SEQUENCEs: an unknown one, or subjectAltName."""
+    oid = x509.ObjectIdentifier("2.5.29.17" if known else "1.2.3.4.9")
+    deep = x509.UnrecognizedExtension(oid, nested_sequences(5000))
+    omit = [x509.SubjectAlternativeName] if known else []
+    name = f"deep-{'san' if known else 'critical' if critical else 'plain'}.example.com"
+    return LAB.server(
+        INTERMEDIATE, [name], extra_extensions=[(deep, critical)], omit=omit
+    ).certificate
+
+
 # -- the table of bad inputs -----------------------------------------------------------------
 
 
@@ -95,6 +206,11 @@ class Case:
     # What is still described on standard output (a fragment), when something is.
     described: str | None = None
     extra_args: list[str] = field(default_factory=list)
+
+
+def pem_block(der: bytes) -> bytes:
+    body = base64.encodebytes(der)
+    return b"-----BEGIN CERTIFICATE-----\n" + body + b"-----END CERTIFICATE-----\n"
 
 
 def _bad_inputs() -> dict[str, Case]:
@@ -167,7 +283,7 @@ def _bad_inputs() -> dict[str, Case]:
         ),
         "PEM block with a line missing": Case(
             {"missing.pem": b"".join(lines[:4] + lines[5:])},
-            "a line of the block is missing",
+            "certificate block 1 is truncated (415 bytes; the base64 is fine): a line of the block is missing",
         ),
         "PEM block with bad padding": Case(
             {
@@ -186,15 +302,15 @@ def _bad_inputs() -> dict[str, Case]:
         ),
         "trailing garbage after DER": Case(
             {"server.der": server_der + b"garbage!"},
-            "8 bytes follow its end at byte 463 (trailing garbage)",
+            "8 bytes of trailing garbage follow the DER's end at byte 463; cut the file to 463 bytes",
         ),
         "zero padding after DER (RECFM=FB)": Case(
             {"server.der": server_der + b"\x00" * (80 - len(server_der) % 80)},
-            "(zeros: the padding a binary transfer from a fixed-length RECFM=FB data set adds)",
+            "17 zero bytes follow the DER's end at byte 463 (RECFM=FB padding)",
         ),
         "DER that is no certificate inside": Case(
             {"server.der": server_der.replace(b"\x02\x10", b"\x04\x10", 1)},
-            "looks like DER but does not decode as a certificate",
+            "DER that does not decode as a certificate",
         ),
         "random bytes": Case({"random.bin": random_bytes}, "no PEM block and not DER"),
         "text without PEM": Case(
@@ -225,8 +341,42 @@ def _bad_inputs() -> dict[str, Case]:
         ),
         "a duplicate extension (read lazily)": Case(
             {"dup.pem": pem(duplicate_extension_certificate())},
-            "certificate 1: cannot read extensions (Duplicate",
+            "certificate 1: cannot read extensions: Duplicate",
             described="subjectAltName (2.5.29.17), not critical: DNS:dup.example.com",
+        ),
+        "BER indefinite length (DER file)": Case(
+            {"ber.der": ber_indefinite_der()},
+            "a BER indefinite length (at byte 0) is not DER; re-encode it as DER: "
+            "openssl x509 -in FILE -outform DER",
+        ),
+        "BER indefinite length inside (DER file)": Case(
+            {"ber-inner.der": ber_indefinite_der(inner=True)},
+            "a BER indefinite length (at byte 4) is not DER; re-encode it as DER",
+        ),
+        "BER indefinite length (PEM block)": Case(
+            {"ber.pem": pem_block(ber_indefinite_der())},
+            "certificate block 1: a BER indefinite length (at byte 0) is not DER",
+        ),
+        "5000 nested SEQUENCEs (DER file)": Case(
+            {"deep.der": nested_sequences(5000)},
+            "ASN.1 nested 5000 levels deep (a certificate: about 10) is no certificate; "
+            "give the certificate file",
+        ),
+        "5000 nested SEQUENCEs (PEM block)": Case(
+            {"deep.pem": pem_block(nested_sequences(5000))},
+            "certificate block 1: ASN.1 nested 5000 levels deep",
+        ),
+        "version field 5": Case(
+            {"v6.der": version_der(5)},
+            "has version field 5, which X.509 does not define (0 to 2: v1 to v3); "
+            "ask the issuer for a well-formed certificate",
+        ),
+        "version 2 (which cryptography does not read)": Case(
+            {"v2.pem": pem_block(version_der(1))},
+            "certificate block 1: is a version 2 certificate, which cryptography does not read",
+        ),
+        "a file name with a line break and an escape sequence": Case(
+            {"evil\nname\x1b[2J.pem": b""}, "the file is empty"
         ),
         "PKCS#12 without a password": Case(
             {"server.p12": p12}, "a PKCS #12 file needs its password; give it with --password-file"

@@ -82,21 +82,32 @@ def quote(value: object, limit: int = _QUOTE_LIMIT) -> str:
     return f"'{_escaped(text[:limit])}...' ({len(text)} characters)"
 
 
-def shown(value: object, limit: int = 120) -> str:
-    r"""A file name (or another value) as a message starts with it: escaped and bounded.
+def shown(value: object, limit: int = 60) -> str:
+    r"""A file name (or another name) as a message starts with it: as given, unless unsafe.
 
-    As [`quote`][certkit.errors.quote], without the quotes: ``server.pem: no such file``.
+    A short name of printable characters is shown as it is (``server.pem: no such file``).
+    A name with control characters, line breaks or blanks around it goes through
+    [`quote`][certkit.errors.quote], so that it cannot end the error line or move the cursor,
+    and shows where it ends. A long name keeps its end, where the file's own name is.
 
     Examples:
-        >>> shown("server.pem")
-        'server.pem'
-        >>> shown("two\nlines")
-        'two\\nlines'
+        >>> shown("lab/server.pem")
+        'lab/server.pem'
+        >>> shown("evil\nname.pem")
+        "'evil\\nname.pem'"
+        >>> shown("/very/long/" + "x" * 80 + "/server.pem")
+        '...xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx/server.pem'
     """
     text = str(value)
-    if len(text) <= limit:
-        return _escaped(text)
-    return f"{_escaped(text[: limit - 20])}...{_escaped(text[-17:])}"
+    if len(text) > limit:
+        text = "..." + text[3 - limit :]
+    if text == text.strip() and _escaped(text) == text:
+        return text
+    quoted, room = quote(text, limit), limit
+    while len(quoted) > limit + 24 and room > 8:  # escapes make a quoted name longer
+        room //= 2
+        quoted = quote(text, room)
+    return quoted
 
 
 def one_line(message: object, limit: int = MESSAGE_LIMIT) -> str:

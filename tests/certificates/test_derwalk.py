@@ -14,6 +14,7 @@ import shutil
 import subprocess
 from collections.abc import Iterator
 
+import bad_inputs
 import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
@@ -22,6 +23,7 @@ from cryptography.x509.oid import ExtensionOID, NameOID
 
 from certkit import Lab
 from certkit.certificates.derwalk import (
+    MAX_DEPTH,
     DerError,
     Node,
     Tag,
@@ -32,6 +34,7 @@ from certkit.certificates.derwalk import (
     read_tlv,
 )
 
+DER = serialization.Encoding.DER
 LAB = Lab(seed="derwalk")
 ROOT = LAB.root_ca("Walk Root")
 INTERMEDIATE = LAB.intermediate_ca(ROOT, "Walk Intermediate")
@@ -633,3 +636,19 @@ def test_nodes_to_dict_are_json_ready() -> None:
 
     for node in der_walk(der_of(RICH)):
         json.dumps(node.to_dict())
+
+
+def test_nesting_thousands_deep_is_walked_to_a_limit_and_named() -> None:
+    """5000 nested SEQUENCEs (alone, or as an extension's value) cost no RecursionError."""
+    deep = bad_inputs.nested_sequences(5000)
+    nodes = der_walk(deep, "generic")
+    assert len(nodes) == MAX_DEPTH + 1
+    assert nodes[-1].depth == MAX_DEPTH
+    assert nodes[-1].problem == f"nested more than {MAX_DEPTH} levels deep: not walked further"
+    assert all(node.problem is None for node in nodes[:-1])
+    san = bad_inputs.deep_extension_certificate(known=True).public_bytes(DER)  # walked as names
+    walked = der_walk(san)
+    assert [n.depth for n in walked if n.problem and "levels deep" in n.problem] == [MAX_DEPTH]
+    assert "not walked further" in hex_view(walked, san)
+    opaque = bad_inputs.deep_extension_certificate(critical=True).public_bytes(DER)
+    assert max(n.depth for n in der_walk(opaque)) < 10  # an unknown extension's value is bytes

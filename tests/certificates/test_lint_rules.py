@@ -23,6 +23,7 @@ import sys
 import warnings
 from pathlib import Path
 
+import bad_inputs
 import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
@@ -550,6 +551,102 @@ def test_rule_serial_low_entropy() -> None:
     quiet("serial-low-entropy", rebuild(SERVER, serial=2**63))  # 64 bits
     quiet("serial-low-entropy", SERVER)
     quiet("serial-low-entropy", resign(SERVER, serial=0))  # serial-not-positive's business
+
+
+# Certificates whose parts do not decode, or that name what nobody knows: lab certificates
+# whose DER was changed (tests/bad_inputs.py). Their signatures no longer verify, which no rule
+# below is about; each rule still fires alone, or with the one rule a broken part implies.
+
+
+def test_rule_extensions_not_v3() -> None:
+    v1 = bad_inputs.v1_with_extensions_certificate()
+    assert v1.version == x509.Version.v1 and len(v1.extensions) > 0  # cryptography reads both
+    finding = fires("extensions-not-v3", v1)
+    assert finding.message == (
+        "a version 1 certificate with extensions, which only version 3 may carry"
+    )
+    assert rules_fired(v1) == ["extensions-not-v3"]
+    quiet("extensions-not-v3", resign(SERVER, version_1=True))  # version 1 without extensions
+    quiet("extensions-not-v3", SERVER)
+
+
+def test_rule_duplicate_extension() -> None:
+    duplicated = bad_inputs.duplicate_extension_certificate()
+    with pytest.raises(x509.DuplicateExtension):
+        _ = duplicated.extensions
+    finding = fires("duplicate-extension", duplicated)
+    assert "the extension 1.2.3.4.5 appears more than once" in finding.message
+    assert rules_fired(duplicated) == ["duplicate-extension"]  # the other checks need extensions
+    quiet("duplicate-extension", SERVER)
+
+
+def test_rule_extension_malformed() -> None:
+    broken = bad_inputs.bad_extension_certificate()
+    finding = fires("extension-malformed", broken)
+    assert finding.message == ("the extensions do not decode (an unexpected tag)")
+    deep = bad_inputs.deep_extension_certificate(known=True)  # a SAN 5000 SEQUENCEs deep
+    assert "the extensions do not decode" in fires("extension-malformed", deep).message
+    quiet("extension-malformed", bad_inputs.duplicate_extension_certificate())
+    quiet("extension-malformed", SERVER)
+
+
+def test_rule_unknown_critical_extension() -> None:
+    critical = bad_inputs.unknown_critical_extension_certificate()
+    finding = fires("unknown-critical-extension", critical)
+    assert finding.message == (
+        "critical extension 1.2.3.4.8 is unknown: a verifier must reject the certificate"
+    )
+    assert rules_fired(critical) == ["unknown-critical-extension"]
+    deep = bad_inputs.deep_extension_certificate(critical=True)
+    assert "1.2.3.4.9 is unknown" in fires("unknown-critical-extension", deep).message
+    quiet("unknown-critical-extension", bad_inputs.deep_extension_certificate())  # not critical
+    quiet("unknown-critical-extension", SERVER)
+
+
+def test_rule_name_malformed() -> None:
+    unreadable = bad_inputs.bad_subject_certificate()
+    finding = fires("name-malformed", unreadable)
+    assert finding.message.startswith("the subject name does not decode (an invalid value in ")
+    assert rules_fired(unreadable) == ["name-malformed"]
+    assert lint_report(unreadable, at=AT).subject == "(subject does not decode)"
+    quiet("name-malformed", SERVER)
+
+
+def test_rule_unknown_key_algorithm() -> None:
+    odd = bad_inputs.unknown_key_certificate()
+    finding = fires("unknown-key-algorithm", odd)
+    assert finding.message == (
+        "the public key's algorithm 1.2.840.10045.2.9 is unknown: no peer can use the key"
+    )
+    assert rules_fired(odd) == ["unknown-key-algorithm"]
+    quiet("unknown-key-algorithm", SERVER)
+    quiet("unknown-key-algorithm", RSA_SERVER)
+
+
+def test_rule_unknown_signature_algorithm() -> None:
+    odd = bad_inputs.unknown_signature_certificate()
+    finding = fires("unknown-signature-algorithm", odd)
+    assert finding.message == (
+        "signed with 1.2.840.10045.4.3.9, an algorithm no verifier here knows"
+    )
+    assert rules_fired(odd) == ["unknown-signature-algorithm"]
+    quiet("unknown-signature-algorithm", SERVER)
+    quiet("unknown-signature-algorithm", RSA_SERVER)
+    quiet("unknown-signature-algorithm", Lab(seed="lint-ed").pki(key_type="ed25519").server)
+
+
+def test_rule_signature_algorithm_mismatch() -> None:
+    mismatch = bad_inputs.signature_mismatch_certificate()
+    finding = fires("signature-algorithm-mismatch", mismatch)
+    assert finding.message == (
+        "the signed part names ecdsa-with-SHA384 (1.2.840.10045.4.3.3), the signature "
+        "ecdsa-with-SHA256 (1.2.840.10045.4.3.2): they must be the same"
+    )
+    assert rules_fired(mismatch) == ["signature-algorithm-mismatch"]
+    both = bad_inputs.unknown_signature_certificate()  # changed in both places: they agree
+    quiet("signature-algorithm-mismatch", both)
+    quiet("signature-algorithm-mismatch", SERVER)
+    quiet("signature-algorithm-mismatch", RSA_SERVER)
 
 
 # -- rendering and the command -------------------------------------------------------------------

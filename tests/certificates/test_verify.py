@@ -18,10 +18,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
+import bad_inputs
 import pytest
 from cryptography import x509
+from cryptography.hazmat.primitives import hashes
 from cryptography.x509.oid import ExtendedKeyUsageOID, ObjectIdentifier
-from cryptography.x509.verification import DNSName, PolicyBuilder, Store, VerificationError
+from cryptography.x509.verification import (
+    DNSName,
+    ExtensionPolicy,
+    PolicyBuilder,
+    Store,
+    VerificationError,
+)
 from timeouts import within
 
 from certkit import InputError, Issued, Lab
@@ -32,6 +40,7 @@ from certkit.certificates.verify import (
     FAILURE_CLASSES,
     Failure,
     Verification,
+    client_leaf_policy,
     message_group,
     verify_chain,
 )
@@ -85,8 +94,10 @@ def check(
     if max_chain_depth is not None:
         builder = builder.max_chain_depth(max_chain_depth)
     try:
-        if client:
-            builder.build_client_verifier().verify(
+        if client:  # with the one rule certkit relaxes for client certificates (see below)
+            builder.extension_policies(
+                ca_policy=ExtensionPolicy.webpki_defaults_ca(), ee_policy=client_leaf_policy()
+            ).build_client_verifier().verify(
                 leaf.certificate, [c.certificate for c in intermediates]
             )
         else:
@@ -471,12 +482,66 @@ def test_ca_certificate_as_leaf_and_reversed_chain(pki: Pki) -> None:
     )
 
 
-def test_client_certificate_without_san(pki: Pki) -> None:
+def test_client_certificate_without_san_verifies(pki: Pki) -> None:
+    """RFC 5280 needs no SAN when the subject names the client; the lab's client has none."""
     client = pki.lab.client(pki.inter, "ZCEEUSR")
-    failure = failure_of(check(client, [pki.inter], [pki.root], pki.at, client=True))
-    assert failure.kind == "client-no-san" and failure.certificate == client.certificate
-    assert "requires a subjectAltName" in failure.rule
-    assert "ALTNAME(EMAIL(" in failure.keyring_fix()
+    assert client.certificate.subject.rfc4514_string() == "CN=ZCEEUSR"
+    with pytest.raises(x509.ExtensionNotFound):
+        client.certificate.extensions.get_extension_for_class(x509.SubjectAlternativeName)
+    result = check(client, [pki.inter], [pki.root], pki.at, client=True)
+    assert result.ok
+    assert "Note: the client certificate has no subjectAltName. RFC 5280 needs none" in (
+        result.to_text()
+    )
+    # cryptography's default client profile is the web PKI's, and refuses it: certkit says so
+    # (in client_leaf_policy's documentation and the note) rather than pretend otherwise.
+    default = PolicyBuilder().store(Store([pki.root.certificate])).time(pki.at)
+    with pytest.raises(VerificationError, match="missing required extension"):
+        default.build_client_verifier().verify(client.certificate, [pki.inter.certificate])
+    lab = Lab(seed="verify client")
+    lab_pki = lab.pki()  # the lab PKI's own client certificate, as certkit pki create makes it
+    result = verify_chain(
+        lab_pki.client.certificate,
+        [lab_pki.intermediate.certificate],
+        [lab_pki.root.certificate],
+        client=True,
+        at=lab.now + dt.timedelta(days=1),
+    )
+    assert result.ok, result.to_text()
+
+
+def _nameless_client(pki: Pki, san: x509.SubjectAlternativeName | None, critical: bool) -> Issued:
+    """A client certificate with an empty subject (cryptography's builder, the lab's CA)."""
+    model = pki.lab.client(pki.inter, "model").certificate
+    builder = (
+        x509.CertificateBuilder()
+        .subject_name(x509.Name([]))
+        .issuer_name(model.issuer)
+        .public_key(model.public_key())
+        .serial_number(model.serial_number + 1)
+        .not_valid_before(model.not_valid_before_utc)
+        .not_valid_after(model.not_valid_after_utc)
+    )
+    for extension in model.extensions:
+        builder = builder.add_extension(extension.value, extension.critical)
+    if san is not None:
+        builder = builder.add_extension(san, critical)
+    assert pki.inter.private_key is not None
+    certificate = builder.sign(pki.inter.private_key, hashes.SHA256())  # type: ignore[arg-type]
+    return Issued(certificate, None, pki.inter)
+
+
+def test_client_certificate_that_names_no_one(pki: Pki) -> None:
+    nobody = _nameless_client(pki, None, False)
+    failure = failure_of(check(nobody, [pki.inter], [pki.root], pki.at, client=True))
+    assert failure.kind == "client-no-san" and failure.certificate == nobody.certificate
+    assert "empty subject and no subjectAltName" in failure.detail
+    assert "RFC 5280" in failure.rfc and "ALTNAME(EMAIL(" in failure.keyring_fix()
+    mail = x509.SubjectAlternativeName([x509.RFC822Name("user@example.com")])
+    assert check(_nameless_client(pki, mail, True), [pki.inter], [pki.root], pki.at, client=True).ok
+    not_critical = _nameless_client(pki, mail, False)
+    failure = failure_of(check(not_critical, [pki.inter], [pki.root], pki.at, client=True))
+    assert failure.kind == "malformed" and "MUST be critical" in failure.message
 
 
 def test_chain_longer_than_max_depth(pki: Pki) -> None:
@@ -814,3 +879,22 @@ def test_the_pki_chapters_verdict_table_names_every_failure_class() -> None:
     rows = [line for line in section.splitlines() if line.startswith("| `")]
     named = {name for row in rows for name in re.findall(r"`([a-z-]+)`", row.split("|")[1])}
     assert named == set(FAILURE_CLASSES) - {"other"}
+
+
+def test_a_certificate_whose_parts_do_not_decode_is_a_verdict_not_a_crash() -> None:
+    """cryptography's verifier raises ValueError for a subject that is not UTF-8: 'malformed'."""
+    leaf = bad_inputs.bad_subject_certificate()
+    result = verify_chain(
+        leaf,
+        [bad_inputs.INTERMEDIATE.certificate],
+        [bad_inputs.ROOT.certificate],
+        host="zzzzhost.example.com",
+        at=bad_inputs.AT,
+    )
+    failure = failure_of(result)
+    assert failure.kind == "malformed" and failure.certificate == leaf
+    assert failure.message == "malformed certificate: an invalid value in subject"
+    assert "'CN=(name does not decode)'" in failure.detail
+    assert result.to_text() and json.dumps(result.to_dict())
+    as_anchor = verify_chain(leaf, [], [leaf], host="zzzzhost.example.com", at=bad_inputs.AT)
+    assert as_anchor.to_text() and json.dumps(as_anchor.to_dict())

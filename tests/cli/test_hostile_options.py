@@ -213,7 +213,7 @@ def test_standard_input_is_read_once(capsys: pytest.CaptureFixture[str], lab: Pa
 def test_file_names_are_escaped(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     """A file name cannot move the cursor, colour the terminal or split the error line."""
     name = tmp_path / "evil\x1b[2J\nname\r.pem"
-    refused(capsys, ["inspect", str(name)], "evil\\x1b[2J\\nname\\r.pem: no such file")
+    refused(capsys, ["inspect", str(name)], "evil\\x1b[2J\\nname\\r.pem': no such file")
 
 
 def test_a_deep_path_keeps_the_end_of_the_message(

@@ -71,6 +71,8 @@ def test_bad_input_exit_2_and_one_line(
     assert "Traceback" not in result.stderr
     assert result.stderr.startswith("certkit: error: ")
     assert result.stderr.count("\n") == 1 and result.stderr.endswith("\n"), result.stderr
+    assert len(result.stderr) <= 201 and not result.stderr.endswith("...\n"), "cut short"
+    assert "\x1b" not in result.stderr
     assert case.message in result.stderr, result.stderr
     if case.described is None:
         assert result.stdout == ""
@@ -188,7 +190,13 @@ def test_bad_options(lab: Path) -> None:
 def test_two_bad_files_one_line(tmp_path: Path) -> None:
     (tmp_path / "a.pem").write_bytes(b"")
     (tmp_path / "b.pem").write_bytes(b"nothing here\n")
+    result = certkit("inspect", "a.pem", "missing.pem", cwd=tmp_path)
+    assert result.returncode == 2 and result.stderr.count("\n") == 1
+    assert "2 files with problems: a.pem: the file is empty" in result.stderr
+    assert "; missing.pem: no such file" in result.stderr
+    # With long names the line names the first problem and counts the rest, whole.
     result = certkit("inspect", tmp_path / "a.pem", tmp_path / "b.pem")
     assert result.returncode == 2 and result.stderr.count("\n") == 1
-    assert "2 files with problems:" in result.stderr
-    assert "the file is empty" in result.stderr and "text without a" in result.stderr
+    assert "2 files with problems; the first: " in result.stderr
+    assert result.stderr.endswith("a.pem: the file is empty; give a PEM or DER certificate\n")
+    assert len(result.stderr) <= 201

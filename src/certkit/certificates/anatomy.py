@@ -46,7 +46,14 @@ from cryptography.hazmat.primitives.asymmetric.types import PrivateKeyTypes, Pub
 from cryptography.hazmat.primitives.serialization import pkcs12
 
 from certkit.certificates.derwalk import DerError, Node, der_walk, oid_name
-from certkit.certificates.load import BlockProblem, Bundle, Item, keys_match, read_bundle
+from certkit.certificates.load import (
+    BlockProblem,
+    Bundle,
+    Item,
+    keys_match,
+    read_bundle,
+    reason,
+)
 from certkit.certificates.names import general_name, key_usages, signed_by
 from certkit.datafiles import read_json
 from certkit.files import name_of
@@ -69,6 +76,8 @@ __all__ = [
 ]
 
 _T = TypeVar("_T")
+_LISTED_LIMIT = 110
+_SHOWN_BYTES = 32  # of an extension certkit cannot decode (a hostile one can be megabytes)
 
 _NIST = {"secp256r1": "P-256", "secp384r1": "P-384", "secp521r1": "P-521"}
 _SHORT = {
@@ -364,15 +373,19 @@ class Description:
         for entry in self.entries:
             if entry.problems:
                 what = "certificate" if entry.kind == "certificate" else "request"
-                fields = ", ".join(f"{p.field} ({p.message})" for p in entry.problems)
+                fields = ", ".join(f"{p.field}: {p.message}" for p in entry.problems)
                 parts.append(f"{what} {entry.number}: cannot read {fields}")
         if not parts:
             return None
         if not self.problems:  # only fields that fail when read: the certificate is malformed
-            parts[-1] += "; the rest is described: ask the issuer for a well-formed certificate"
+            parts[-1] += "; ask the issuer for a well-formed certificate"
+        name = name_of(self.source)
         if len(parts) == 1:
-            return f"{self.source}: {parts[0]}"
-        return f"{self.source}: {len(parts)} problems: " + "; ".join(parts)
+            return f"{name}: {parts[0]}"
+        listed = "; ".join(parts)
+        if len(listed) > _LISTED_LIMIT:  # one line: the first problem, and how many
+            return f"{name}: {len(parts)} problems (all shown above); the first: {parts[0]}"
+        return f"{name}: {len(parts)} problems: {listed}"
 
     def to_dict(self) -> dict[str, Any]:
         """The description as JSON-ready data."""
@@ -449,8 +462,7 @@ def fingerprint(der: bytes, algorithm: Literal["sha1", "sha256"] = "sha256") -> 
 
 
 def _short(exc: BaseException) -> str:
-    text = " ".join(str(exc).split()) or type(exc).__name__
-    return text if len(text) <= 140 else text[:137] + "..."
+    return reason(exc)
 
 
 def _read(name: str, read: Callable[[], _T], problems: list[FieldProblem], default: _T) -> _T:
@@ -551,7 +563,9 @@ def _extension_value(value: x509.ExtensionType) -> str:
         parts += [f"excluded {general_name(n)}" for n in value.excluded_subtrees or []]
         return ", ".join(parts)
     if isinstance(value, x509.UnrecognizedExtension):
-        return f"{len(value.value)} bytes: {value.value.hex(':')}"
+        shown = value.value[:_SHOWN_BYTES].hex(":")
+        more = "..." if len(value.value) > _SHOWN_BYTES else ""
+        return f"{len(value.value)} bytes: {shown}{more}"
     return str(value)
 
 
@@ -693,6 +707,14 @@ def _describe_certificate(
                 problems.append(FieldProblem(f"extension {i} ({info.name})", info.problem))
         if not any(info.problem for info in extensions):
             problems.extend(extension_problems)  # e.g. a duplicate extension
+    if version is not None and version != 3 and extensions:
+        problems.insert(
+            0,
+            FieldProblem(
+                "version",
+                f"v{version} with extensions, which only v3 may carry (RFC 5280 4.1.2.9)",
+            ),
+        )
     self_signed = signed_by(cert, cert)
     # Deliberate boilerplate: keyword constructors of the two description types, field by field.
     return CertificateDescription(
@@ -870,7 +892,7 @@ def describe_file(
     Raises:
         InputError: If the file cannot be read or holds nothing usable.
     """
-    return describe(read_bundle(path, password=password), at=at, source=name_of(path))
+    return describe(read_bundle(path, password=password), at=at, source=str(path))
 
 
 # -- rendering ----------------------------------------------------------------------------------

@@ -35,6 +35,7 @@ from certkit.datafiles import read_json
 from certkit.errors import InputError
 
 __all__ = [
+    "MAX_DEPTH",
     "TLV",
     "DerError",
     "Kind",
@@ -52,6 +53,9 @@ Kind: TypeAlias = Literal["auto", "certificate", "csr", "crl", "generic"]
 """What [`der_walk`][certkit.certificates.derwalk.der_walk] reads the bytes as. ``"auto"`` decides
 from the
 shape of the outer structure; ``"generic"`` walks any DER without field names."""
+
+MAX_DEPTH = 64
+"""How deep the walk goes (a certificate nests about 10 levels); deeper TLVs are not walked."""
 
 _CLASSES = ("universal", "application", "context", "private")
 
@@ -938,6 +942,10 @@ class _Tree:
         self, tlv: TLV, path: str, depth: int, asn1_type: str = "", problem: str | None = None
     ) -> Any:
         """Walk a TLV without a definition: constructed values by index, primitives decoded."""
+        if tlv.tag.constructed and depth >= MAX_DEPTH:  # hostile nesting: stop, and say so
+            problem = problem or f"nested more than {MAX_DEPTH} levels deep: not walked further"
+            self.add(tlv, path, depth, asn1_type=asn1_type, problem=problem)
+            return None
         if tlv.tag.constructed:
             self.add(tlv, path, depth, asn1_type=asn1_type, problem=problem)
             for i, child in enumerate(children(self.der, tlv.start, tlv.end)):

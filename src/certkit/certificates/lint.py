@@ -44,11 +44,26 @@ from typing import Any, Literal, TypeVar, get_args
 
 from cryptography import x509
 from cryptography.exceptions import UnsupportedAlgorithm
+from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed448, ed25519, rsa
 from cryptography.x509.oid import ExtendedKeyUsageOID, SignatureAlgorithmOID
 
-from certkit.certificates.derwalk import DerError, Tag, children, read_tlv
-from certkit.certificates.names import common_name, extended_key_usages, key_usages
+from certkit.certificates.derwalk import (
+    TLV,
+    DerError,
+    Tag,
+    children,
+    der_walk,
+    oid_name,
+    read_tlv,
+)
+from certkit.certificates.load import reason
+from certkit.certificates.names import (
+    common_name,
+    distinguished_name,
+    extended_key_usages,
+    key_usages,
+)
 from certkit.datafiles import read_json
 from certkit.defaults import EXPIRING_DAYS
 from certkit.errors import InputError
@@ -257,30 +272,62 @@ RULES: Mapping[str, Rule] = _load_rules()
 # -- the certificate under inspection ------------------------------------------------------------
 
 
+class _Unreadable(Exception):
+    """A part of the certificate a check needs does not decode (a rule of its own reports it)."""
+
+
 class _Subject:
-    """A certificate with the parts the checks need, each parsed once."""
+    """A certificate with the parts the checks need, each parsed once.
+
+    cryptography reads the subject, issuer, extensions and key only when asked, so a certificate
+    can load and still fail on one of them. Each part that fails is kept as the exception
+    (``*_problem``); a check that needs it raises ``_Unreadable`` and is skipped, and the rules
+    ``extension-malformed``, ``duplicate-extension``, ``name-malformed`` and
+    ``unknown-key-algorithm`` report the part itself.
+    """
 
     def __init__(self, cert: x509.Certificate, role: Role, at: dt.datetime, expiring: int) -> None:
         self.cert = cert
         self.role = role
         self.at = at
         self.expiring_days = expiring
+        self.extensions: x509.Extensions | None = None
+        self.extensions_problem: Exception | None = None
         try:
             self.extensions = cert.extensions
-        except ValueError as exc:
-            raise InputError(
-                f"the certificate's extensions do not parse ({exc}); it cannot be linted"
-            ) from None
+        except (ValueError, x509.DuplicateExtension) as exc:
+            self.extensions_problem = exc
+        self.key: object = None
+        self.key_problem: Exception | None = None
         try:
-            self.key: object = cert.public_key()
-        except (ValueError, UnsupportedAlgorithm):
-            self.key = None
+            self.key = cert.public_key()
+        except (ValueError, UnsupportedAlgorithm) as exc:
+            self.key_problem = exc
+        self.names_problem: tuple[str, Exception] | None = None
+        self.subject: x509.Name | None = None
+        self.issuer: x509.Name | None = None
+        for part in ("subject", "issuer"):
+            try:
+                name: x509.Name = getattr(cert, part)
+                name.rfc4514_string()  # reads every attribute
+            except ValueError as exc:
+                self.names_problem = self.names_problem or (part, exc)
+            else:
+                setattr(self, part, name)
 
     def ext(self, kind: type[_E]) -> x509.Extension[_E] | None:
+        if self.extensions is None:
+            raise _Unreadable("extensions")
         try:
             return self.extensions.get_extension_for_class(kind)
         except x509.ExtensionNotFound:
             return None
+
+    def names(self) -> tuple[x509.Name, x509.Name]:
+        """The subject and the issuer."""
+        if self.subject is None or self.issuer is None:
+            raise _Unreadable("names")
+        return self.subject, self.issuer
 
     @property
     def key_usage(self) -> x509.KeyUsage | None:
@@ -381,7 +428,7 @@ def _serial_octets(cert: x509.Certificate) -> bytes:
 @_check("server-no-san")
 def _server_no_san(c: _Subject) -> str | None:
     san = c.ext(x509.SubjectAlternativeName)
-    cn = common_name(c.cert.subject)
+    cn = common_name(c.names()[0])
     where = f"the name {cn!r} is only in the subject CN" if cn else "the subject has no CN either"
     if san is None:
         return f"no subjectAltName extension: {where}, which browsers and Go ignore"
@@ -424,7 +471,8 @@ def _ca_has_eku(c: _Subject) -> str | None:
     eku = c.eku
     if eku is None:
         return None
-    root = " (a root CA should carry none)" if c.cert.issuer == c.cert.subject else ""
+    subject, issuer = c.names()
+    root = " (a root CA should carry none)" if issuer == subject else ""
     return (
         f"extendedKeyUsage {extended_key_usages(eku)} limits every certificate below this CA{root}"
     )
@@ -590,6 +638,132 @@ def _serial_low_entropy(c: _Subject) -> str | None:
     return f"the serial number {value:#x} has {value.bit_length()} bits, fewer than 64"
 
 
+@_check("extensions-not-v3")
+def _extensions_not_v3(c: _Subject) -> str | None:
+    version = c.cert.version
+    if version == x509.Version.v3 or not _has_extensions_field(c.cert):
+        return None
+    return (
+        f"a version {version.value + 1} certificate with extensions, which only version 3 may carry"
+    )
+
+
+@_check("duplicate-extension")
+def _duplicate_extension(c: _Subject) -> str | None:
+    problem = c.extensions_problem
+    if not isinstance(problem, x509.DuplicateExtension):
+        return None
+    oid = problem.oid.dotted_string
+    return (
+        f"the extension {_oid_text(oid)} appears more than once; no verifier can tell which counts"
+    )
+
+
+@_check("extension-malformed")
+def _extension_malformed(c: _Subject) -> str | None:
+    problem = c.extensions_problem
+    if problem is None or isinstance(problem, x509.DuplicateExtension):
+        return None
+    return f"the extensions do not decode ({reason(problem)})"
+
+
+@_check("unknown-critical-extension")
+def _unknown_critical_extension(c: _Subject) -> str | None:
+    if c.extensions is None:
+        raise _Unreadable("extensions")
+    unknown = [
+        _oid_text(e.oid.dotted_string)
+        for e in c.extensions
+        if e.critical and isinstance(e.value, x509.UnrecognizedExtension)
+    ]
+    if not unknown:
+        return None
+    listed = ", ".join(unknown[:3]) + (f" and {len(unknown) - 3} more" if len(unknown) > 3 else "")
+    return f"critical extension {listed} is unknown: a verifier must reject the certificate"
+
+
+@_check("name-malformed")
+def _name_malformed(c: _Subject) -> str | None:
+    if c.names_problem is None:
+        return None
+    part, problem = c.names_problem
+    return f"the {part} name does not decode ({reason(problem)})"
+
+
+@_check("unknown-key-algorithm")
+def _unknown_key_algorithm(c: _Subject) -> str | None:
+    problem = c.key_problem
+    if problem is None:
+        return None
+    algorithm = _oid_text(c.cert.public_key_algorithm_oid.dotted_string)
+    if isinstance(problem, UnsupportedAlgorithm):
+        return f"the public key's algorithm {algorithm} is unknown: no peer can use the key"
+    return f"the public key ({algorithm}) does not decode ({reason(problem)})"
+
+
+@_check("unknown-signature-algorithm")
+def _unknown_signature_algorithm(c: _Subject) -> str | None:
+    try:
+        _ = c.cert.signature_hash_algorithm  # cryptography knows the algorithm, or raises
+    except UnsupportedAlgorithm:
+        oid = c.cert.signature_algorithm_oid.dotted_string
+        return f"signed with {_oid_text(oid)}, an algorithm no verifier here knows"
+    return None
+
+
+@_check("signature-algorithm-mismatch")
+def _signature_algorithm_mismatch(c: _Subject) -> str | None:
+    inner, outer = _signature_algorithms(c.cert)
+    if inner == outer:
+        return None
+    return (
+        f"the signed part names {_algorithm_text(inner)}, the signature "
+        f"{_algorithm_text(outer)}: they must be the same"
+    )
+
+
+def _oid_text(oid: str) -> str:
+    name = oid_name(oid)
+    return f"{name} ({oid})" if name else oid
+
+
+def _tbs_fields(cert: x509.Certificate) -> list[TLV]:
+    """The TBSCertificate's fields (version, serialNumber, signature, ...), as TLVs."""
+    tbs = cert.tbs_certificate_bytes
+    try:
+        _, header, length = read_tlv(tbs)
+        return children(tbs, header, header + length)
+    except DerError:
+        raise InputError("the certificate's TBS part is not DER; it cannot be linted") from None
+
+
+def _has_extensions_field(cert: x509.Certificate) -> bool:
+    return any(f.tag == Tag("context", True, 3) for f in _tbs_fields(cert))
+
+
+def _signature_algorithms(cert: x509.Certificate) -> tuple[bytes, bytes]:
+    """The DER of tbsCertificate.signature and of the outer signatureAlgorithm."""
+    tbs = cert.tbs_certificate_bytes
+    fields = [f for f in _tbs_fields(cert) if f.tag.cls == "universal"]
+    inner = tbs[fields[1].offset : fields[1].end] if len(fields) > 1 else b""
+    der = cert.public_bytes(serialization.Encoding.DER)
+    _, header, length = read_tlv(der)
+    top = children(der, header, header + length)
+    outer = der[top[1].offset : top[1].end] if len(top) > 1 else b""
+    return inner, outer
+
+
+def _algorithm_text(der: bytes) -> str:
+    """An AlgorithmIdentifier's OID in words, e.g. ``ecdsa-with-SHA256 (1.2.840.10045.4.3.2)``."""
+    try:
+        nodes = der_walk(der, "generic")
+    except DerError:
+        nodes = []
+    oids = [n.value for n in nodes[1:2] if n.tag == Tag("universal", False, 6) and n.value]
+    params = " with other parameters" if len(nodes) > 2 else ""
+    return _oid_text(str(oids[0])) + params if oids else f"the bytes {der.hex()[:24]}"
+
+
 def _ago(delta: dt.timedelta) -> str:
     seconds = int(delta.total_seconds())
     if seconds >= 2 * 86400:
@@ -620,10 +794,11 @@ def detect_role(cert: x509.Certificate) -> tuple[Role, str]:
     Returns:
         The role and what decided it, e.g. ``("server", "extendedKeyUsage serverAuth")``.
 
-    Raises:
-        InputError: If the certificate's extensions do not parse.
+    A certificate whose extensions do not decode is taken for a server certificate, and says so.
     """
     subject = _Subject(cert, "server", dt.datetime.now(dt.UTC), 0)
+    if subject.extensions is None:
+        return "server", "nothing readable says otherwise: the extensions do not decode (assumed)"
     bc = subject.basic_constraints
     if bc is not None and bc.value.ca:
         return "ca", "basicConstraints CA:TRUE"
@@ -696,14 +871,14 @@ def lint_report(
     for rule in RULES.values():
         if chosen not in rule.roles:
             continue
-        message = CHECKS[rule.id](subject)
+        try:
+            message = CHECKS[rule.id](subject)
+        except _Unreadable:  # the part it needs does not decode: another rule reports that
+            continue
         if message is not None:
             findings.append(Finding(rule.id, rule.severity, rule.title, message, rule.fix))
     findings.sort(key=lambda f: _SEVERITIES.index(f.severity))
-    try:
-        name = cert.subject.rfc4514_string()
-    except ValueError:
-        name = "(subject does not decode)"
+    name = distinguished_name(subject.subject) if subject.subject else "(subject does not decode)"
     return Report(name, chosen, reason, moment, findings, source)
 
 

@@ -40,7 +40,7 @@ from cryptography.hazmat.primitives.asymmetric.types import PrivateKeyTypes
 from cryptography.hazmat.primitives.serialization import pkcs7, pkcs12
 
 from certkit.certificates.derwalk import DerError, Tag, children, detect_kind, read_tlv
-from certkit.errors import InputError
+from certkit.errors import InputError, quote, shown
 from certkit.files import name_of, read_file
 
 __all__ = [
@@ -55,6 +55,8 @@ __all__ = [
     "read_bundle",
     "read_certificate_file",
     "read_key_pair",
+    "reason",
+    "subject_label",
 ]
 
 ItemKind: TypeAlias = Literal["certificate", "csr", "private key"]
@@ -178,12 +180,15 @@ class Bundle:
     def error(self) -> InputError:
         """The problems as one [`InputError`][certkit.errors.InputError] (one line)."""
         if not self.problems:
-            return InputError(f"{self.source}: nothing to report")
+            return InputError(f"{name_of(self.source)}: nothing to report")
         problems = sorted(self.problems, key=lambda p: p.block)
+        name = name_of(self.source)
         if len(problems) == 1:
-            return InputError(f"{self.source}: {problems[0].message}")
+            return InputError(f"{name}: {problems[0].message}")
         listed = "; ".join(p.message for p in problems)
-        return InputError(f"{self.source}: {len(problems)} problems: {listed}")
+        if len(listed) > _LISTED_LIMIT:  # the error is one line: name the first, count the rest
+            return InputError(f"{name}: {len(problems)} problems; the first: {problems[0].message}")
+        return InputError(f"{name}: {len(problems)} problems: {listed}")
 
 
 @dataclass(frozen=True)
@@ -248,9 +253,101 @@ _DER_NAMES = {
 }
 
 
-def _short(exc: Exception) -> str:
-    text = " ".join(str(exc).split())
-    return text if len(text) <= 160 else text[:157] + "..."
+_LISTED_LIMIT = 110
+_REASON_LIMIT = 72
+_NESTING_LIMIT = 64  # a certificate nests about 10 levels deep; a hostile one thousands
+_SCAN_LIMIT = 200_000  # TLVs looked at when explaining why DER does not decode
+_PARSE_ERROR = re.compile(r"ParseError \{ kind: (\w+)(?:.*?location: \[(.*?)\])?")
+_PARSE_KINDS = {
+    "EncodedDefault": "a DEFAULT value written out, which DER omits",
+    "ExceededDepthLimit": "nesting deeper than the parser allows",
+    "InvalidSetOrdering": "SET elements out of DER order",
+    "ShortData": "the data ends early",
+    "ExtraData": "extra bytes",
+}
+
+
+def reason(exc: BaseException, limit: int = _REASON_LIMIT) -> str:
+    """What a library said about bad input, as a short phrase for a message.
+
+    cryptography reports a DER problem as ``ParseError { kind: ..., location: [...] }``; that
+    becomes words and the field it is in (``an unexpected tag in tbs_cert.version``). Any
+    other text has its blanks collapsed; either is cut to ``limit`` characters and escaped.
+
+    Args:
+        exc: The exception.
+        limit: The most characters to keep.
+
+    Returns:
+        The phrase (the exception's type name if it has no text).
+
+    Examples:
+        >>> reason(ValueError(
+        ...     'error parsing asn1 value: ParseError { kind: InvalidValue, '
+        ...     'location: ["Certificate::tbs_cert", "TbsCertificate::subject"] }'
+        ... ))
+        'an invalid value in Certificate.tbs_cert.subject'
+    """
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    match = _PARSE_ERROR.search(text)
+    if match:
+        kind = match.group(1)
+        words = _PARSE_KINDS.get(kind) or re.sub(r"(?<!^)(?=[A-Z])", " ", kind).lower()
+        if kind not in _PARSE_KINDS:
+            words = ("an " if words[0] in "aeiou" else "a ") + words
+        parts = [p.strip().strip('"') for p in (match.group(2) or "").split(",") if p.strip()]
+        where = ".".join(
+            [p.replace("::", ".") for p in parts[:1]] + [p.split("::")[-1] for p in parts[1:]]
+        )
+        text = f"{words} in {where}" if where else words
+    if len(text) > limit:
+        text = text[: limit - 3].rstrip() + "..."
+    return quote(text, len(text))[1:-1]  # escaped: a library's text may hold anything
+
+
+def _length_octet(der: bytes, pos: int, end: int) -> int | None:
+    """Where the length octet of the TLV at ``pos`` is, or ``None`` if the tag is cut short."""
+    pos += 1
+    if der[pos - 1] & 0x1F == 0x1F:
+        while pos < end and der[pos] & 0x80:
+            pos += 1
+        pos += 1
+    return pos if pos < end else None
+
+
+def _der_trouble(der: bytes) -> str | None:
+    """Why bytes that look like DER are not DER: BER indefinite length, or absurd nesting.
+
+    Walks the TLVs without recursion (a hostile file nests thousands deep), looking at no more
+    than ``_SCAN_LIMIT`` of them, and says the first reason found, or ``None``.
+    """
+    ranges = [(0, len(der), 1)]
+    seen = 0
+    deepest = 0
+    while ranges and seen < _SCAN_LIMIT:
+        pos, end, depth = ranges.pop()
+        deepest = max(deepest, depth)
+        while pos < end and seen < _SCAN_LIMIT:
+            at = _length_octet(der, pos, end)
+            if at is not None and der[at] == 0x80:
+                return (
+                    f"a BER indefinite length (at byte {pos}) is not DER; re-encode it as DER: "
+                    "openssl x509 -in FILE -outform DER"
+                )
+            try:
+                tag, hl, length = read_tlv(der, pos, end)
+            except DerError:
+                return None
+            seen += 1
+            if tag.constructed and length:
+                ranges.append((pos + hl, pos + hl + length, depth + 1))
+            pos += hl + length
+    if deepest > _NESTING_LIMIT:
+        return (
+            f"ASN.1 nested {deepest} levels deep (a certificate: about 10) is no certificate; "
+            "give the certificate file"
+        )
+    return None
 
 
 def _text_of(data: bytes, notes: list[str]) -> bytes:
@@ -304,9 +401,10 @@ def load_bundle(
             truncated, or holds only things that are not certificates or requests (one line
             naming the problem; with several problems, all of them).
     """
+    name = name_of(source)
     name_lower = source.lower()
     if not data.strip():
-        raise InputError(f"{source}: the file is empty; give a PEM or DER certificate")
+        raise InputError(f"{name}: the file is empty; give a PEM or DER certificate")
     notes: list[str] = []
     if data[:1] == b"\x30":
         bundle = _load_der(data, source, password, notes)
@@ -332,7 +430,7 @@ def load_bundle(
                 BlockProblem(item.block, f"{where} a private key, not a certificate; {todo}")
             )
         if not bundle.problems:
-            raise InputError(f"{source}: holds no certificate; give a certificate file")
+            raise InputError(f"{name}: holds no certificate; give a certificate file")
         raise bundle.error()
     return bundle
 
@@ -340,6 +438,7 @@ def load_bundle(
 def _load_unarmored(
     text: bytes, source: str, password: str | bytes | None, notes: list[str]
 ) -> Bundle:
+    name = name_of(source)
     stripped = text.strip()
     if _BASE64_TEXT.fullmatch(stripped) and len(stripped) >= 64:
         try:
@@ -354,39 +453,35 @@ def _load_unarmored(
     if printable > 0.95 * min(len(text), 4096):
         if b"Certificate:" in text and b"Data:" in text:
             raise InputError(
-                f"{source}: no PEM block and not DER: this is openssl x509 -text output "
-                "without the certificate; run openssl x509 -in FILE -text (without -noout) "
-                "to get both"
+                f"{name}: openssl x509 -text output without the certificate; "
+                "run openssl x509 -in FILE -text (without -noout) to get both"
             )
         raise InputError(
-            f"{source}: no PEM block and not DER: this is text without a "
+            f"{name}: no PEM block and not DER: this is text without a "
             "-----BEGIN CERTIFICATE----- line; give a certificate file"
         )
     raise InputError(
-        f"{source}: no PEM block and not DER; give a certificate file "
+        f"{name}: no PEM block and not DER; give a certificate file "
         "(-----BEGIN CERTIFICATE----- ... or binary DER)"
     )
 
 
 def _load_der(data: bytes, source: str, password: str | bytes | None, notes: list[str]) -> Bundle:
+    name = name_of(source)
     try:
         _, hl, length = read_tlv(data)
     except DerError:
-        raise InputError(
-            f"{source}: looks like DER but does not decode: it is truncated (the header says "
-            f"more bytes than the file's {len(data)}); transfer it again in binary mode"
-        ) from None
+        raise InputError(f"{name}: {_der_trouble(data[:64]) or _truncated(len(data))}") from None
     if hl + length < len(data):
-        extra = data[hl + length :]
-        why = (
-            "zeros: the padding a binary transfer from a fixed-length RECFM=FB data set adds"
-            if not extra.strip(b"\x00")
-            else "trailing garbage"
-        )
+        end, extra = hl + length, data[hl + length :]
+        if not extra.strip(b"\x00"):
+            raise InputError(
+                f"{name}: {len(extra)} zero bytes follow the DER's end at byte {end} (RECFM=FB "
+                f"padding); cut the file to {end} bytes or transfer it from RECFM=VB"
+            )
         raise InputError(
-            f"{source}: looks like DER but does not decode: {len(extra)} bytes follow its end "
-            f"at byte {hl + length} ({why}); cut the file to {hl + length} bytes "
-            "or transfer it again (binary, from RECFM=VB or a z/OS UNIX file)"
+            f"{name}: {len(extra)} bytes of trailing garbage follow the DER's end at byte {end}; "
+            f"cut the file to {end} bytes or transfer it again in binary"
         )
     shape = _der_shape(data)
     if shape == "pkcs12":
@@ -396,7 +491,7 @@ def _load_der(data: bytes, source: str, password: str | bytes | None, notes: lis
             certs = pkcs7.load_der_pkcs7_certificates(data)
         except ValueError as exc:
             raise InputError(
-                f"{source}: a PKCS #7 file that does not decode ({_short(exc)}); export it again"
+                f"{name}: a PKCS #7 file that does not decode ({reason(exc)}); export it again"
             ) from None
         items = [Item(1, "certificate", c) for c in certs]
         return Bundle(source, "PKCS#7", items, [], notes)
@@ -405,22 +500,47 @@ def _load_der(data: bytes, source: str, password: str | bytes | None, notes: lis
             return Bundle(source, "DER", [Item(1, "csr", x509.load_der_x509_csr(data))], [], notes)
         except ValueError as exc:
             raise InputError(
-                f"{source}: looks like a DER certificate request but does not decode "
-                f"({_short(exc)}); create the request again"
+                f"{name}: looks like a DER certificate request but does not decode "
+                f"({reason(exc)}); create the request again"
             ) from None
     if shape in _DER_NAMES:
         what = _DER_NAMES[shape]
-        raise InputError(
-            f"{source}: this DER file is {what}, not a certificate; {_WHAT_TO_DO[what]}"
-        )
+        raise InputError(f"{name}: this DER file is {what}, not a certificate; {_WHAT_TO_DO[what]}")
     try:
-        certificate = x509.load_der_x509_certificate(data)
-    except ValueError as exc:
-        raise InputError(
-            f"{source}: looks like DER but does not decode as a certificate ({_short(exc)}); "
-            "check that the file was transferred in binary mode"
-        ) from None
+        certificate = _certificate(data)
+    except _BlockError as exc:
+        raise InputError(f"{name}: {exc}") from None
     return Bundle(source, "DER", [Item(1, "certificate", certificate)], [], notes)
+
+
+def _truncated(size: int) -> str:
+    return (
+        f"looks like DER but does not decode: it is truncated (the file has only {size} bytes); "
+        "transfer it again in binary mode"
+    )
+
+
+def _certificate(der: bytes) -> x509.Certificate:
+    """Load one DER certificate, or raise ``_BlockError`` saying why not (without a name)."""
+    try:
+        return x509.load_der_x509_certificate(der)
+    except x509.InvalidVersion as exc:
+        version = exc.parsed_version
+        if version == 1:
+            why = "is a version 2 certificate, which cryptography does not read"
+            todo = "ask for a version 3 certificate"
+        else:
+            why = f"has version field {version}, which X.509 does not define (0 to 2: v1 to v3)"
+            todo = "ask the issuer for a well-formed certificate"
+        raise _BlockError(f"{why}; {todo}") from None
+    except Exception as exc:  # cryptography raises ValueError, and others for odd input
+        trouble = _der_trouble(der)
+        if trouble:
+            raise _BlockError(trouble) from None
+        raise _BlockError(
+            f"DER that does not decode as a certificate ({reason(exc)}); "
+            "transfer it again in binary"
+        ) from None
 
 
 def _password_bytes(password: str | bytes | None) -> bytes | None:
@@ -432,6 +552,7 @@ def _password_bytes(password: str | bytes | None) -> bytes | None:
 def _load_pkcs12(
     data: bytes, source: str, password: str | bytes | None, notes: list[str]
 ) -> Bundle:
+    name = name_of(source)
     raw = _password_bytes(password)
     if raw is not None:
         try:
@@ -450,22 +571,22 @@ def _load_pkcs12(
         except ValueError as exc:
             if "Invalid password" not in str(exc):
                 raise InputError(
-                    f"{source}: a PKCS #12 file that does not decode ({_short(exc)}); "
+                    f"{name}: a PKCS #12 file that does not decode ({reason(exc)}); "
                     "export it again (binary transfer)"
                 ) from None
         except UnsupportedAlgorithm as exc:
             raise InputError(
-                f"{source}: a PKCS #12 file protected with an algorithm this system cannot "
-                f"read ({_short(exc)}); export it again with AES-256 (PBES2)"
+                f"{name}: a PKCS #12 file protected with an algorithm this system cannot "
+                f"read ({reason(exc)}); export it again with AES-256 (PBES2)"
             ) from None
     if loaded is None:
         if raw is None:
             raise InputError(
-                f"{source}: a PKCS #12 file needs its password; give it with --password-file "
+                f"{name}: a PKCS #12 file needs its password; give it with --password-file "
                 "or --password-env (certkit pki create uses changeit)"
             )
         raise InputError(
-            f"{source}: the PKCS #12 password is wrong (or the file is damaged); "
+            f"{name}: the PKCS #12 password is wrong (or the file is damaged); "
             "check the password, e.g. with keytool -list -keystore FILE"
         )
     items: list[Item] = []
@@ -573,19 +694,16 @@ def _pem_item(
         if label == b"TRUSTED CERTIFICATE":
             der = _first_tlv(number, der)  # OpenSSL appends its trust settings
         _check_der_length(number, "certificate", der)
-        try:
-            return [Item(number, "certificate", x509.load_der_x509_certificate(der))]
-        except ValueError as exc:
-            shape = _der_shape(der)
-            if shape in _DER_NAMES:
-                raise _BlockError(
-                    f"block {number} is labelled CERTIFICATE but holds {_DER_NAMES[shape]}; "
-                    "give a certificate"
-                ) from None
+        shape = _der_shape(der)
+        if shape in _DER_NAMES:
             raise _BlockError(
-                f"certificate block {number} does not decode as a certificate "
-                f"({_short(exc)}); copy the block again, from BEGIN to END"
-            ) from None
+                f"block {number} is labelled CERTIFICATE but holds {_DER_NAMES[shape]}; "
+                "give a certificate"
+            )
+        try:
+            return [Item(number, "certificate", _certificate(der))]
+        except _BlockError as exc:
+            raise _BlockError(f"certificate block {number}: {exc}") from None
     if label in _CSR_LABELS:
         der = _decode_base64(number, "certificate signing request", body)
         _check_der_length(number, "certificate signing request", der)
@@ -594,14 +712,14 @@ def _pem_item(
         except ValueError as exc:
             raise _BlockError(
                 f"block {number} is a certificate signing request (CSR) that does not decode "
-                f"({_short(exc)}); create the request again"
+                f"({reason(exc)}); create the request again"
             ) from None
     if label in _PKCS7_LABELS:
         try:
             certs = pkcs7.load_pem_pkcs7_certificates(whole)
         except ValueError as exc:
             raise _BlockError(
-                f"PKCS #7 block {number} does not decode ({_short(exc)}); export it again"
+                f"PKCS #7 block {number} does not decode ({reason(exc)}); export it again"
             ) from None
         return [Item(number, "certificate", c) for c in certs]
     if label in _KEY_LABELS:
@@ -626,14 +744,17 @@ def _check_der_length(number: int, kind: str, der: bytes) -> None:
     try:
         _, hl, length = read_tlv(der, 0, len(der))
     except DerError:
+        trouble = _der_trouble(der[:64])
+        if trouble:
+            raise _BlockError(f"{kind} block {number}: {trouble}") from None
         raise _BlockError(
-            f"{kind} block {number} does not decode: the base64 is fine but the {kind} in it is "
-            f"truncated ({len(der)} bytes); a line of the block is missing: copy it again"
+            f"{kind} block {number} is truncated ({len(der)} bytes; the base64 is fine): "
+            "a line of the block is missing; copy it again"
         ) from None
     if hl + length != len(der):
         raise _BlockError(
-            f"{kind} block {number} does not decode: {len(der) - hl - length} bytes follow "
-            f"the {kind}'s end; copy the block again, from BEGIN to END"
+            f"{kind} block {number}: {len(der) - hl - length} bytes follow the {kind}'s end; "
+            "copy the block again, from BEGIN to END"
         )
 
 
@@ -657,11 +778,11 @@ def _pem_key(number: int, whole: bytes, password: str | bytes | None) -> Private
                 f"block {number}: the private key's password is wrong; check it"
             ) from None
         raise _BlockError(
-            f"private key block {number} does not decode ({_short(exc)}); copy it again"
+            f"private key block {number} does not decode ({reason(exc)}); copy it again"
         ) from None
     except UnsupportedAlgorithm as exc:
         raise _BlockError(
-            f"private key block {number} uses an algorithm this system cannot read ({_short(exc)})"
+            f"private key block {number} uses an algorithm this system cannot read ({reason(exc)})"
         ) from None
 
 
@@ -715,17 +836,28 @@ def _check_keys(bundle: Bundle) -> None:
             BlockProblem(
                 item.block,
                 f"the private key in {where} does not belong to the certificate "
-                f"{_subject(first)} (their public keys differ); put the key made with this "
-                "certificate's request next to it",
+                f"{subject_label(first)}; put the matching key with it",
             )
         )
 
 
-def _subject(certificate: x509.Certificate) -> str:
+def subject_label(certificate: x509.Certificate) -> str:
+    """A certificate's subject as certkit's messages name it: bounded, escaped, never failing.
+
+    A subject can be as long and as odd as its issuer made it; a message shows at most 48
+    characters of it, through [`quote`][certkit.errors.quote] when it holds control
+    characters. A subject that does not decode names the certificate by its serial number.
+
+    Examples:
+        >>> from certkit import Lab
+        >>> subject_label(Lab(seed="doc").root_ca("Doc Root").certificate)
+        'CN=Doc Root'
+    """
     try:
-        return certificate.subject.rfc4514_string() or "with an empty subject"
-    except ValueError:
+        text = certificate.subject.rfc4514_string()
+    except Exception:  # fields are parsed lazily; a malformed subject fails here
         return f"with serial {certificate.serial_number:X}"
+    return shown(text, 48) if text else "with an empty subject"
 
 
 # -- strict loaders (the first problem is an error) -------------------------------------------
@@ -750,6 +882,7 @@ def load_certificates(
         InputError: If the data is empty, holds something other than certificates,
             or a block does not decode.
     """
+    name = name_of(source)
     bundle = load_bundle(data, source, password=password)
     problems = list(bundle.problems)
     for item in bundle.items:
@@ -764,7 +897,7 @@ def load_certificates(
             problems.append(BlockProblem(item.block, f"{where} {what}, not a certificate; {todo}"))
     if problems:
         first = min(problems, key=lambda p: p.block)
-        raise InputError(f"{source}: {first.message}")
+        raise InputError(f"{name}: {first.message}")
     return bundle.certificates
 
 
@@ -783,7 +916,7 @@ def read_certificate_file(
     Raises:
         InputError: If the file cannot be read, is too large, or holds no usable certificate.
     """
-    return load_certificates(read_file(path), name_of(path), password=password)
+    return load_certificates(read_file(path), str(path), password=password)
 
 
 def read_bundle(path: str | Path, *, password: str | bytes | None = None) -> Bundle:
@@ -801,7 +934,7 @@ def read_bundle(path: str | Path, *, password: str | bytes | None = None) -> Bun
     Raises:
         InputError: If the file cannot be read, is too large, or holds nothing usable.
     """
-    return load_bundle(read_file(path), name_of(path), password=password)
+    return load_bundle(read_file(path), str(path), password=password)
 
 
 # -- keys -------------------------------------------------------------------------------------
@@ -824,26 +957,27 @@ def load_private_key(
         InputError: If the data holds no private key, the key is encrypted and no password (or
             a wrong one) was given, or it does not decode.
     """
+    name = name_of(source)
     if not data.strip():
-        raise InputError(f"{source}: the file is empty; give a private key file")
+        raise InputError(f"{name}: the file is empty; give a private key file")
     if data[:1] == b"\x30":
         raw = _password_bytes(password)
         shape = _der_shape(data)
         if shape not in ("private key", "encrypted private key"):
             what = {"certificate": "a certificate"}.get(shape, _DER_NAMES.get(shape, "not DER"))
-            raise InputError(f"{source}: this is {what}, not a private key; give the key file")
+            raise InputError(f"{name}: this is {what}, not a private key; give the key file")
         try:
             return serialization.load_der_private_key(data, raw)
         except TypeError:
             if raw is None:
                 raise InputError(
-                    f"{source}: the private key is encrypted; give its password with "
+                    f"{name}: the private key is encrypted; give its password with "
                     "--password-file or --password-env"
                 ) from None
             return serialization.load_der_private_key(data, None)
         except ValueError:
             raise InputError(
-                f"{source}: the private key's password is wrong, or the key does not decode; "
+                f"{name}: the private key's password is wrong, or the key does not decode; "
                 "check the password"
             ) from None
     notes: list[str] = []
@@ -855,7 +989,7 @@ def load_private_key(
             try:
                 keys.append(_pem_key(number, block.group(0), password))
             except _BlockError as exc:
-                raise InputError(f"{source}: {exc}") from None
+                raise InputError(f"{name}: {exc}") from None
         elif not keys:
             what = (
                 "a certificate"
@@ -863,11 +997,11 @@ def load_private_key(
                 else _NOT_A_CERTIFICATE.get(label, f"a {label.decode()} block")
             )
             raise InputError(
-                f"{source}: block {number} is {what}, not a private key; give the key file"
+                f"{name}: block {number} is {what}, not a private key; give the key file"
             )
     if not keys:
         raise InputError(
-            f"{source}: holds no private key (no PEM PRIVATE KEY block); give the key file"
+            f"{name}: holds no private key (no PEM PRIVATE KEY block); give the key file"
         )
     return keys[0]
 
@@ -898,20 +1032,22 @@ def read_key_pair(
     bundle = read_bundle(certificate, password=password)
     certificates = bundle.certificates
     if not certificates:
-        raise InputError(f"{certificate}: holds no certificate; give the certificate file")
+        raise InputError(f"{name_of(certificate)}: holds no certificate; give the certificate file")
     leaf = certificates[0]
     if key is None:
         keys = bundle.private_keys
         if not keys:
-            raise InputError(f"{certificate}: holds no private key; give the key file as well")
+            raise InputError(
+                f"{name_of(certificate)}: holds no private key; give the key file as well"
+            )
         private_key = keys[0]
         source = str(certificate)
     else:
-        private_key = load_private_key(read_file(key), name_of(key), password=password)
+        private_key = load_private_key(read_file(key), str(key), password=password)
         source = str(key)
     if not keys_match(leaf, private_key):
         raise InputError(
-            f"{source}: the private key does not belong to the certificate {_subject(leaf)} "
-            "(their public keys differ); use the key made with this certificate's request"
+            f"{name_of(source)}: the private key does not belong to the certificate "
+            f"{subject_label(leaf)} (their public keys differ); use the matching key"
         )
     return KeyPair(leaf, private_key, certificates[1:])

@@ -36,11 +36,20 @@ from dataclasses import dataclass, field, replace
 from typing import Any, TypeVar
 
 from cryptography import x509
+from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.x509.oid import ExtendedKeyUsageOID
-from cryptography.x509.verification import PolicyBuilder, Store, VerificationError
+from cryptography.x509.verification import (
+    Criticality,
+    ExtensionPolicy,
+    Policy,
+    PolicyBuilder,
+    Store,
+    VerificationError,
+)
 
+from certkit.certificates.load import reason
 from certkit.certificates.names import (
     common_name,
     extended_key_usages,
@@ -58,6 +67,7 @@ __all__ = [
     "Failure",
     "Verification",
     "check_ring",
+    "client_leaf_policy",
     "message_group",
     "verify_chain",
 ]
@@ -133,6 +143,11 @@ test holds every placeholder of the file to this list.
 """
 
 _E = TypeVar("_E", bound=x509.ExtensionType)
+_CLIENT_WITHOUT_SAN = (
+    "the client certificate has no subjectAltName. RFC 5280 needs none when the subject names "
+    "the client, and servers (Liberty, JSSE, OpenSSL) map the subject DN; cryptography's "
+    "default client profile requires one, and certkit relaxes that one rule."
+)
 _MAX_LISTED = 8
 _NAME_CONSTRAINTS_OID = bytes.fromhex("0603551d1e")  # DER of OID 2.5.29.30, for unreadable ones
 _WIDTH = 78
@@ -211,12 +226,12 @@ class Failure:
     @property
     def subject(self) -> str | None:
         """The subject of the certificate at the broken link (RFC 4514), if there is one."""
-        return _name(self.certificate.subject) if self.certificate is not None else None
+        return _name(_subject(self.certificate)) if self.certificate is not None else None
 
     @property
     def issuer(self) -> str | None:
         """The issuer of the certificate at the broken link (RFC 4514), if there is one."""
-        return _name(self.certificate.issuer) if self.certificate is not None else None
+        return _name(_issuer(self.certificate)) if self.certificate is not None else None
 
     def keyring_fix(self, owner: str = RING_OWNER, ring: str = RING_NAME) -> str:
         """The fix as RACF commands: a sketch to adapt, not a script to run as is.
@@ -314,9 +329,14 @@ class Verification:
             lines = [f"verified {target} at {when}"]
             for number, cert in enumerate(self.chain):
                 mark = " (trust anchor)" if number == len(self.chain) - 1 else ""
-                lines.append(f"  {number} {_name(cert.subject)}{mark}")
+                lines.append(f"  {number} {_name(_subject(cert))}{mark}")
                 if number < len(self.chain) - 1:
-                    lines.append(f"      issued by {_name(cert.issuer)}")
+                    lines.append(f"      issued by {_name(_issuer(cert))}")
+            if (
+                self.purpose == "client"
+                and _extension(self.chain[0], x509.SubjectAlternativeName) is None
+            ):
+                lines += _wrapped("Note: ", _CLIENT_WITHOUT_SAN)
             return "\n".join(lines)
         failure = self.failure
         assert failure is not None
@@ -415,7 +435,9 @@ def verify_chain(
                 "a client certificate is verified without a host name: drop the host, "
                 "or verify a server certificate"
             )
-        client_verifier = builder.build_client_verifier()
+        client_verifier = builder.extension_policies(
+            ca_policy=ExtensionPolicy.webpki_defaults_ca(), ee_policy=client_leaf_policy()
+        ).build_client_verifier()
         depth = client_verifier.policy.max_chain_depth
 
         def verify() -> list[x509.Certificate]:
@@ -441,7 +463,10 @@ def verify_chain(
     purpose = "client" if client else "server"
     try:
         chain = verify()
-    except VerificationError as exc:
+    except (VerificationError, ValueError, UnsupportedAlgorithm) as exc:
+        # cryptography verifies a chain with VerificationError; a field it reads lazily and
+        # cannot decode (a subject that is not UTF-8, say) raises ValueError instead.
+        message = str(exc) if isinstance(exc, VerificationError) else _malformed_message(exc)
         # Deliberate boilerplate: keyword arguments, one a line, as in ciphersuites' _explanation.
         context = _Context(
             leaf=leaf,
@@ -451,13 +476,65 @@ def verify_chain(
             client=client,
             at=when,
             max_chain_depth=depth,
-            message=str(exc),
+            message=message,
         )
         return Verification(False, [], _diagnose(context), purpose, host, when)
     return Verification(True, chain, None, purpose, host, when)
 
 
 # -- inputs ------------------------------------------------------------------------------------
+
+
+NO_CLIENT_NAME = "the client certificate names no one: its subject is empty and it has no SAN"
+"""The message certkit's client policy gives a client certificate that identifies nobody."""
+
+
+def _client_san(
+    policy: Policy, cert: x509.Certificate, san: x509.SubjectAlternativeName | None
+) -> None:
+    """RFC 5280 4.2.1.6 for a client certificate: a SAN is needed only when the subject is empty."""
+    if len(_subject(cert)) and _subject(cert) is not _UNREADABLE:
+        return
+    if san is None:
+        raise ValueError(NO_CLIENT_NAME)
+    if not cert.extensions.get_extension_for_class(x509.SubjectAlternativeName).critical:
+        raise ValueError("subjectAltName MUST be critical when the subject is empty")
+
+
+def client_leaf_policy() -> ExtensionPolicy:
+    """The extension policy certkit verifies a client certificate with.
+
+    cryptography's default policy for an end-entity certificate (``webpki_defaults_ee``) is
+    the web PKI's, made for servers: it requires a subjectAltName, and so its client verifier
+    refuses every client certificate without one. RFC 5280 (section 4.2.1.6) requires a
+    subjectAltName only when the subject is empty, and TLS servers that authenticate clients
+    (Liberty, JSSE, OpenSSL) map the subject DN to a user. certkit therefore relaxes that one
+    point and nothing else: a client certificate may have no subjectAltName if its subject
+    names the client; with an empty subject it needs a critical one. Every other rule, and the
+    verdict itself, are cryptography's.
+
+    Returns:
+        ``ExtensionPolicy.webpki_defaults_ee()`` with subjectAltName allowed to be absent.
+    """
+    return ExtensionPolicy.webpki_defaults_ee().may_be_present(
+        x509.SubjectAlternativeName, Criticality.AGNOSTIC, _client_san
+    )
+
+
+def _malformed_message(exc: Exception) -> str:
+    return f"malformed certificate: {reason(exc)}"
+
+
+def _decodes(cert: x509.Certificate) -> bool:
+    """Whether the parts cryptography reads lazily (names, extensions, key) decode."""
+    try:
+        cert.subject.rfc4514_string()
+        cert.issuer.rfc4514_string()
+        _ = cert.extensions
+        cert.public_key()
+    except Exception:
+        return False
+    return True
 
 
 def _utc(at: dt.datetime | None) -> dt.datetime:
@@ -584,16 +661,16 @@ def _walk(ctx: _Context) -> list[x509.Certificate]:
     """
     by_name: dict[bytes, list[x509.Certificate]] = {}
     for cert in ctx.intermediates:
-        by_name.setdefault(_name_key(cert.subject), []).append(cert)
+        by_name.setdefault(_name_key(_subject(cert)), []).append(cert)
     anchors: dict[bytes, list[x509.Certificate]] = {}
     for cert in ctx.trust:
-        anchors.setdefault(_name_key(cert.subject), []).append(cert)
+        anchors.setdefault(_name_key(_subject(cert)), []).append(cert)
     limit = min(max(ctx.max_chain_depth, 8), 32) + 2
     path = [ctx.leaf]
     seen = {ctx.leaf}
     current = ctx.leaf
     while len(path) < limit and current not in ctx.trusted:
-        key = _name_key(current.issuer)
+        key = _name_key(_issuer(current))
         if key in anchors:
             path.append(_likely_issuer(current, anchors[key]))
             break
@@ -633,10 +710,10 @@ def _no_path(ctx: _Context) -> _Finding | None:
     if top in ctx.trusted:
         return None
     if _self_issued(top):
-        facts = {"ca": _name(top.subject), "ca_label": _label(top.subject)}
+        facts = {"ca": _name(_subject(top)), "ca_label": _label(_subject(top))}
         return _Finding("unknown-issuer", top, "self-signed", facts)
     kind = "missing-intermediate" if top is ctx.leaf else "unknown-issuer"
-    return _Finding(kind, top, None, {"ca": _name(top.issuer), "ca_label": _label(top.issuer)})
+    return _Finding(kind, top, None, {"ca": _name(_issuer(top)), "ca_label": _label(_issuer(top))})
 
 
 def _bad_signature(ctx: _Context) -> _Finding | None:
@@ -645,9 +722,9 @@ def _bad_signature(ctx: _Context) -> _Finding | None:
             return _Finding("bad-signature", cert, None, _issuer_facts(ctx, issuer))
     by_name: dict[bytes, list[x509.Certificate]] = {}
     for cert in ctx.issuers():
-        by_name.setdefault(_name_key(cert.subject), []).append(cert)
+        by_name.setdefault(_name_key(_subject(cert)), []).append(cert)
     for cert in [ctx.leaf, *ctx.intermediates]:
-        candidates = by_name.get(_name_key(cert.issuer), [])[:_MAX_SIGNATURE_PROBES]
+        candidates = by_name.get(_name_key(_issuer(cert)), [])[:_MAX_SIGNATURE_PROBES]
         candidates = [c for c in candidates if c != cert]
         if candidates and not any(signed_by(cert, c) for c in candidates):
             return _Finding("bad-signature", cert, None, _issuer_facts(ctx, candidates[0]))
@@ -656,17 +733,17 @@ def _bad_signature(ctx: _Context) -> _Finding | None:
 
 def _issuer_facts(ctx: _Context, issuer: x509.Certificate) -> dict[str, str]:
     return {
-        "ca": _name(issuer.subject),
+        "ca": _name(_subject(issuer)),
         "ca_role": _role(ctx, issuer),
-        "ca_label": _label(issuer.subject),
-        "new_ca_label": _label_text((common_name(issuer.subject) or "CA")[:28] + " new"),
+        "ca_label": _label(_subject(issuer)),
+        "new_ca_label": _label_text((common_name(_subject(issuer)) or "CA")[:28] + " new"),
     }
 
 
 def _name_mismatch(ctx: _Context) -> _Finding:
     san = _extension(ctx.leaf, x509.SubjectAlternativeName)
     finding = _Finding("name-mismatch", ctx.leaf, None if san is not None else "no-san")
-    cn = common_name(ctx.leaf.subject)
+    cn = common_name(_subject(ctx.leaf))
     if cn is not None and ctx.host is not None and cn.lower() == ctx.host.lower():
         finding.notes.append("cn-ignored")
     if not _eku_allows(ctx.leaf, ctx.purpose, leaf=True):
@@ -707,9 +784,9 @@ def _note_reversed(ctx: _Context, finding: _Finding) -> _Finding:
     for cert in ctx.intermediates:
         constraints = _extension(cert, x509.BasicConstraints)
         is_ca = constraints is not None and constraints.ca
-        if not is_ca and _name_key(cert.issuer) == _name_key(ctx.leaf.subject):
+        if not is_ca and _name_key(_issuer(cert)) == _name_key(_subject(ctx.leaf)):
             finding.notes.append("reversed")
-            finding.facts["reversed_subject"] = _name(cert.subject)
+            finding.facts["reversed_subject"] = _name(_subject(cert))
             break
     return finding
 
@@ -785,8 +862,11 @@ def _critical_extension(ctx: _Context) -> _Finding | None:
 
 
 def _malformed(ctx: _Context) -> _Finding:
-    if _at_leaf(ctx.message):
+    if _at_leaf(ctx.message) or not _decodes(ctx.leaf):
         return _Finding("malformed", ctx.leaf)
+    for cert in ctx.intermediates:
+        if not _decodes(cert):
+            return _Finding("malformed", cert)
     return _Finding("malformed", None, "unlocated")
 
 
@@ -861,12 +941,12 @@ def _facts(ctx: _Context, finding: _Finding) -> dict[str, str]:
         is_ip = False
     facts = dict.fromkeys(FACT_NAMES, "")
     facts.update(
-        leaf=_name(leaf.subject),
+        leaf=_name(_subject(leaf)),
         leaf_role=_role(ctx, leaf),
-        leaf_label=_label(leaf.subject),
+        leaf_label=_label(_subject(leaf)),
         leaf_eku=_eku_text(leaf),
         names=_leaf_names(leaf),
-        cn=common_name(leaf.subject) or "",
+        cn=common_name(_subject(leaf)) or "",
         host=host,
         host_q=_quote(host),
         host_label=_label_text(host),
@@ -883,24 +963,24 @@ def _facts(ctx: _Context, finding: _Finding) -> dict[str, str]:
         if cert is not ctx.leaf:
             path_index = next((i for i, c in enumerate(ctx.path) if c is cert), None)
             child = ctx.path[path_index - 1] if path_index else None
-        label = _label(cert.subject)
+        label = _label(_subject(cert))
         facts.update(
-            subject=_name(cert.subject),
-            issuer=_name(cert.issuer),
+            subject=_name(_subject(cert)),
+            issuer=_name(_issuer(cert)),
             role=_role(ctx, cert),
-            subject_cn=_quote(common_name(cert.subject) or _name(cert.subject))[:64],
+            subject_cn=_quote(common_name(_subject(cert)) or _name(_subject(cert)))[:64],
             label=label,
-            new_label=_label_text((common_name(cert.subject) or "certificate")[:28] + " new"),
-            issuer_label=_label(cert.issuer),
+            new_label=_label_text((common_name(_subject(cert)) or "certificate")[:28] + " new"),
+            issuer_label=_label(_issuer(cert)),
             not_before=_when(cert.not_valid_before_utc),
             not_after=_when(cert.not_valid_after_utc),
             eku=_eku_text(cert),
             algorithm=_algorithm_text(cert),
-            child=_name(child.subject) if child is not None else "a certificate in the chain",
+            child=_name(_subject(child)) if child is not None else "a certificate in the chain",
         )
         if not facts["ca"]:
-            facts["ca"] = _name(cert.issuer)
-            facts["ca_label"] = _label(cert.issuer)
+            facts["ca"] = _name(_issuer(cert))
+            facts["ca_label"] = _label(_issuer(cert))
     facts.update(finding.facts)
     return facts
 
@@ -916,6 +996,29 @@ def _name_key(name: x509.Name) -> bytes:
     return name.public_bytes()
 
 
+_UNREADABLE = x509.Name([x509.NameAttribute(x509.NameOID.COMMON_NAME, "(name does not decode)")])
+
+
+def _subject(cert: x509.Certificate) -> x509.Name:
+    """The subject, or a stand-in when it does not decode (cryptography reads it lazily)."""
+    try:
+        name = cert.subject
+        name.rfc4514_string()
+    except ValueError:
+        return _UNREADABLE
+    return name
+
+
+def _issuer(cert: x509.Certificate) -> x509.Name:
+    """The issuer, or a stand-in when it does not decode."""
+    try:
+        name = cert.issuer
+        name.rfc4514_string()
+    except ValueError:
+        return _UNREADABLE
+    return name
+
+
 @functools.lru_cache(maxsize=256)
 def _name(name: x509.Name) -> str:
     try:
@@ -925,7 +1028,7 @@ def _name(name: x509.Name) -> str:
 
 
 def _self_issued(cert: x509.Certificate) -> bool:
-    return _name_key(cert.subject) == _name_key(cert.issuer)
+    return _name_key(_subject(cert)) == _name_key(_issuer(cert))
 
 
 def _role(ctx: _Context, cert: x509.Certificate) -> str:
@@ -1051,8 +1154,8 @@ def _when(moment: dt.datetime) -> str:
 
 def _certificate_dict(cert: x509.Certificate) -> dict[str, str]:
     return {
-        "subject": _name(cert.subject),
-        "issuer": _name(cert.issuer),
+        "subject": _name(_subject(cert)),
+        "issuer": _name(_issuer(cert)),
         "not_before": cert.not_valid_before_utc.isoformat(),
         "not_after": cert.not_valid_after_utc.isoformat(),
         "sha256": hashlib.sha256(_der(cert)).hexdigest().upper(),

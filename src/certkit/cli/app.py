@@ -12,6 +12,7 @@ import importlib
 import io
 import os
 import sys
+import warnings
 from collections.abc import Sequence
 
 from certkit import __version__
@@ -54,9 +55,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     """
     _escape_unencodable_output()
     try:
-        args = _build_parser().parse_args(argv)
-        stdin_once(args)
-        status = int(args.handler(args))
+        with warnings.catch_warnings():
+            # The one place library warnings are silenced: they are about the input (such as
+            # cryptography's about a zero or negative serial number, which lint reports as
+            # serial-not-positive), and on standard error they would break the promise of one
+            # error line or none.
+            warnings.simplefilter("ignore")
+            args = _build_parser().parse_args(argv)
+            stdin_once(args)
+            status = int(args.handler(args))
         sys.stdout.flush()
         return status
     except CertkitError as exc:

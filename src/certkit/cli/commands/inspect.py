@@ -14,11 +14,18 @@ from cryptography.hazmat.primitives import serialization
 
 from certkit.certificates.anatomy import Description, describe_file
 from certkit.certificates.derwalk import der_walk, hex_view
-from certkit.certificates.load import keys_match, load_private_key, read_bundle
+from certkit.certificates.load import (
+    keys_match,
+    load_private_key,
+    read_bundle,
+    subject_label,
+)
 from certkit.cli.options import add_files, add_json, add_password, add_time, password
 from certkit.cli.output import show
 from certkit.errors import InputError
-from certkit.files import read_file
+from certkit.files import name_of, read_file
+
+_LISTED_LIMIT = 150
 
 
 # Deliberate boilerplate: registered in the shape of every command (see handshake).
@@ -86,7 +93,10 @@ def run(args: argparse.Namespace) -> int:
     if errors:
         if len(errors) == 1:
             raise InputError(errors[0])
-        raise InputError(f"{len(errors)} files with problems: " + "; ".join(errors))
+        listed = "; ".join(errors)
+        if len(listed) > _LISTED_LIMIT:  # one line: the first problem, and how many
+            raise InputError(f"{len(errors)} files with problems; the first: {errors[0]}")
+        raise InputError(f"{len(errors)} files with problems: {listed}")
     return 0
 
 
@@ -97,13 +107,9 @@ def _check_key(path: str, key_path: str, password: bytes | None) -> str | None:
     if keys_match(leaf, key):
         print(f"{key_path}: the private key belongs to certificate 1 of {path}")
         return None
-    try:
-        subject = leaf.subject.rfc4514_string()
-    except ValueError:
-        subject = f"with serial {leaf.serial_number:X}"
     return (
-        f"{key_path}: the private key does not belong to the certificate {subject} in {path} "
-        "(their public keys differ); use the key made with this certificate's request"
+        f"{name_of(key_path)}: the private key does not belong to the certificate "
+        f"{subject_label(leaf)} (their public keys differ); use the matching key"
     )
 
 

@@ -8,10 +8,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import warnings
-
-from cryptography import x509
-from cryptography.utils import CryptographyDeprecationWarning
 
 from certkit.certificates.lint import Report, Reports, lint_report
 from certkit.certificates.load import read_certificate_file
@@ -66,34 +62,21 @@ def _days(text: str) -> int:
     return value
 
 
-def _read(path: str, secret: bytes | None) -> list[x509.Certificate]:
-    # cryptography warns when it loads a certificate with a zero or negative serial number;
-    # the serial-not-positive rule reports that, so the warning would only say it twice.
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", CryptographyDeprecationWarning)
-        return read_certificate_file(path, password=secret)
-
-
 def run(args: argparse.Namespace) -> int:
     """Lint every certificate of every file; print the reports."""
     at = args.at or dt.datetime.now(dt.UTC)
     secret = password(args)
-    loaded = [(path, _read(path, secret)) for path in args.files]  # all bad input before any output
+    # all bad input before any output
+    loaded = [(path, read_certificate_file(path, password=secret)) for path in args.files]
     reports: list[Report] = []
     for path, certificates in loaded:
         for number, cert in enumerate(certificates, start=1):
             source = path if len(certificates) == 1 else f"{path}#{number}"
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore", CryptographyDeprecationWarning)
-                reports.append(
-                    lint_report(
-                        cert,
-                        role=args.role,
-                        at=at,
-                        expiring_days=args.expiring_days,
-                        source=source,
-                    )
+            reports.append(
+                lint_report(
+                    cert, role=args.role, at=at, expiring_days=args.expiring_days, source=source
                 )
+            )
     result = Reports(tuple(reports))
     show(result, as_json=args.json)
     return 1 if result.count("error") else 0
