@@ -22,7 +22,8 @@ directory, and
 them.
 
 The server only ever listens on ``127.0.0.1``. It runs in a background thread, for a bounded
-time (``lifetime``), and every socket operation has a timeout (``io_timeout``).
+time (``lifetime``), and every socket operation has a timeout (``io_timeout``). Its key log
+stays as small as the connections in flight (see [`KeyLog`][certkit.tls.recording.KeyLog]).
 
 Examples:
     >>> from certkit.tls.serve import Server
@@ -201,6 +202,11 @@ class Server:
         """Whether the server still accepts connections."""
         return self._thread is not None and self._thread.is_alive()
 
+    @property
+    def keylog(self) -> KeyLog | None:
+        """The server's key log while it runs (each recording gets its own lines from it)."""
+        return self._keylog
+
     def wait_stopped(self, timeout: float = 10.0) -> bool:
         """Wait until the server stops accepting (its lifetime or connection limit reached).
 
@@ -307,6 +313,7 @@ class Server:
 
     def _serve(self, sock: socket.socket) -> Recording:
         assert self._context is not None and self._keylog is not None
+        keylog = self._keylog
         sock.settimeout(self._io_timeout)
         tap = MessageTap("server") if MessageTap.available(self._context) else None
         capture = Capture(tap)
@@ -315,7 +322,7 @@ class Server:
         if tap is not None:
             with self._taps_lock:
                 self._taps[obj] = tap
-        offset = self._keylog.size()
+        offset = keylog.begin()
         start = time.perf_counter()
         outcome: dict[str, Any] = {}
         shook = False
@@ -346,13 +353,14 @@ class Server:
                 pump.flush()
             _linger(sock, self._io_timeout)
         finally:
+            logged = keylog.end(offset)
             with self._taps_lock:
                 self._taps.pop(obj, None)
         capture.timings["total"] = time.perf_counter() - start
         client_random = capture.client_random()
-        keylog = self._keylog.lines_since(offset, client_random) if client_random else ()
+        lines = keylog.select(logged, client_random) if client_random else ()
         return capture.finish(
-            keylog=keylog,
+            keylog=lines,
             server_error=f"{type(error).__name__}: {error}" if error else None,
             server_reason=getattr(error, "reason", None),
             server_completed=shook,
