@@ -505,7 +505,7 @@ def test_certkit_serve_command(tmp_path: Path) -> None:
     assert start is not None and rest[start - 1].startswith("  java "), out
     report = rest[start:]
     assert report[0].startswith("connection 1: TLSv1.2 ECDHE-")
-    assert report[0].endswith(", client certificate CN=certkit lab client")
+    assert report[0].endswith(", client certificate 'CN=certkit lab client'")
     # The server's own view, as curl would print it: the same messages as the real curl's.
     served = [line for line in report[1:] if TRACE_LINE.match(line) and not is_close_notify(line)]
     assert (
