@@ -111,11 +111,22 @@ def test_a_port_in_use_exits_2_with_one_line_and_leaves_nothing(tmp_path: Path) 
 # -- signals -------------------------------------------------------------------------------------
 
 
+# Started with SIGINT as a terminal gives it: a test run started in the background (``cmd &`` in
+# a script) has SIGINT ignored, every child inherits that, and certkit leaves an ignored signal
+# ignored. The same process then runs certkit (exec), so the signals reach it.
+DEFAULT_SIGINT = [
+    sys.executable,
+    "-c",
+    "import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); "
+    "os.execv(sys.argv[1], sys.argv[1:])",
+]
+
+
 class Serving:
     """A running ``certkit serve`` (default temporary directory), its output read as it comes."""
 
     def __init__(self, tmp: Path, *extra: str) -> None:
-        argv = [CERTKIT, "serve", "--lifetime", str(TIMEOUT * 2), *extra]
+        argv = [*DEFAULT_SIGINT, CERTKIT, "serve", "--lifetime", str(TIMEOUT * 2), *extra]
         self.process = subprocess.Popen(
             argv,
             stdout=subprocess.PIPE,

@@ -59,7 +59,7 @@ from certkit.tls.handshake import Options, contexts, lab_pki
 from certkit.tls.recording import Capture, KeyLog, MessageTap, Recording
 from certkit.tls.wire import Side, other_side
 
-__all__ = ["AcceptBackoff", "Server", "connect"]
+__all__ = ["MAX_SECONDS", "AcceptBackoff", "Server", "connect"]
 
 
 _T = TypeVar("_T")
