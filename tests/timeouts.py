@@ -88,3 +88,36 @@ class Lines:
         self._queue.put(None)
         self.seen += tail
         return "".join(tail)
+
+
+def server_is_serving(port: int, seconds: float, host: str = "127.0.0.1") -> Any:
+    """Connect to a TLS server, send a ClientHello, and return once the server has answered.
+
+    The server's first bytes are the event that it has accepted the connection and is serving
+    it. The client then says nothing more, so the connection stays open on the server's side
+    (until its own timeout) for as long as the test keeps the returned socket open; it fails
+    if no answer comes within ``seconds``.
+    """
+    import contextlib
+    import socket
+    import ssl
+
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE
+    incoming, outgoing = ssl.MemoryBIO(), ssl.MemoryBIO()
+    hello = context.wrap_bio(incoming, outgoing, server_hostname="localhost")
+    with contextlib.suppress(ssl.SSLWantReadError):
+        hello.do_handshake()
+    sock = socket.create_connection((host, port), timeout=seconds)
+    try:
+        sock.sendall(outgoing.read())
+        if not sock.recv(1):
+            pytest.fail(f"the server on port {port} closed the connection instead of answering")
+    except TimeoutError:
+        sock.close()
+        pytest.fail(f"the server on port {port} did not answer a ClientHello within {seconds} s")
+    except BaseException:
+        sock.close()
+        raise
+    return sock

@@ -14,8 +14,9 @@ what to give instead. Imports only the standard library and `certkit.errors`.
 from __future__ import annotations
 
 import math
+import re
 
-from certkit.errors import InputError, quote
+from certkit.errors import InputError, quote, shown
 
 __all__ = ["TEXT_LIMIT", "name_list", "number", "text"]
 
@@ -99,38 +100,80 @@ def number(
     *,
     minimum: float | None = None,
     maximum: float | None = None,
+    above: float | None = None,
     integer: bool = False,
+    give: str | None = None,
 ) -> float:
-    """A number, checked: finite, whole if ``integer``, within ``minimum`` and ``maximum``.
+    """A number, checked: finite, whole if ``integer``, within its bounds.
+
+    Args:
+        value: What the user gave (text from a command line, or a number).
+        what: The option or field, for the message (``"--lifetime"``).
+        minimum: The smallest value accepted.
+        maximum: The largest value accepted.
+        above: A bound the value must be greater than (``0`` for a duration).
+        integer: Accept whole numbers only (written without a point or exponent).
+        give: What the message asks for instead (``"a port from 1 to 65535"``); by default
+            it is made from the bounds.
 
     Returns:
         The number (an ``int`` when ``integer``).
 
     Raises:
         InputError: If the value is not a number, is ``nan`` or infinite, is not whole where a
-            whole number is needed, or is out of range.
+            whole number is needed, or is out of range. The one message names the option, the
+            value and what to give.
 
     Examples:
-        >>> number("2.5", "--lifetime", minimum=0)
+        >>> number("2.5", "--lifetime", above=0)
         2.5
-        >>> number("nan", "--lifetime", minimum=0)
+        >>> number("nan", "--lifetime", above=0, maximum=86400)
         Traceback (most recent call last):
-        certkit.errors.InputError: --lifetime 'nan': give a finite number
+        certkit.errors.InputError: --lifetime nan: give a number above 0 and at most 86400
     """
-    kind = "a whole number" if integer else "a number"
+    wanted = give or _wanted(minimum, maximum, above, integer)
+    refused = InputError(f"{what} {shown(str(value).strip(), 24)}: give {wanted}")
     try:
-        found: float = int(value) if integer and isinstance(value, str) else float(value)
-    except (TypeError, ValueError):
-        raise InputError(f"{what} {quote(value)}: give {kind}") from None
-    if math.isnan(found) or math.isinf(found):
-        raise InputError(f"{what} {quote(value)}: give a finite number")
-    if integer and found != int(found):
-        raise InputError(f"{what} {quote(value)}: give {kind}")
-    if minimum is not None and found < minimum:
-        raise InputError(f"{what} {quote(value)}: give {_bound(minimum)} or more")
-    if maximum is not None and found > maximum:
-        raise InputError(f"{what} {quote(value)}: give {_bound(maximum)} or less")
-    return int(found) if integer else found
+        if integer:
+            text = str(value).strip()
+            if not _INTEGER.fullmatch(text):
+                raise refused
+            found: float = int(text)
+        else:
+            found = float(value)
+    except (TypeError, ValueError, OverflowError):
+        raise refused from None
+    if not math.isfinite(found):
+        raise refused
+    if (minimum is not None and found < minimum) or (maximum is not None and found > maximum):
+        raise refused
+    if above is not None and found <= above:
+        raise refused
+    return found
+
+
+_INTEGER = re.compile(r"[+-]?[0-9]{1,19}")
+
+
+def _wanted(
+    minimum: float | None, maximum: float | None, above: float | None, integer: bool
+) -> str:
+    kind = "a whole number" if integer else "a number"
+    low = f"above {_bound(above)}" if above is not None else None
+    if minimum is not None:
+        low = f"from {_bound(minimum)}"
+    if low and maximum is not None:
+        joiner = " to " if low.startswith("from") else " and at most "
+        return f"{kind} {low}{joiner}{_bound(maximum)}"
+    if low:
+        return (
+            f"{kind} {low}"
+            if low.startswith("above")
+            else f"{kind} of {_bound(minimum or 0)} or more"
+        )
+    if maximum is not None:
+        return f"{kind} of at most {_bound(maximum)}"
+    return f"a finite {kind.removeprefix('a ')}"
 
 
 def _bound(value: float) -> str:

@@ -750,7 +750,7 @@ def test_cli_negative_serial_is_a_finding_not_a_warning(tmp_path: Path) -> None:
         (["key.pem"], "key.pem: block 1 is a private key, not a certificate"),
         (["server.pem", "--at", "yesterday"], "--at 'yesterday': give an ISO 8601 time"),
         (["server.pem", "--expiring-days", "-3"], "--expiring-days -3: give 0 or more"),
-        (["server.pem", "--expiring-days", "soon"], "--expiring-days 'soon': give a whole number"),
+        (["server.pem", "--expiring-days", "soon"], "--expiring-days soon: give 0 or more days"),
         (["server.pem", "--role", "web"], "argument --role: invalid choice: 'web'"),
         ([], "the following arguments are required: FILE"),
     ],

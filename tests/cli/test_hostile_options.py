@@ -99,7 +99,7 @@ OPTION_VALUES = {
     "year 99999": (["verify", "--client", "--trust", "x", "--at", "99999-01-01", "x"], "--at"),
     "--now before 1950": (["pki", "create", "--now", "0001-01-01", "x"], "1950 to 9999"),
     "--now at the end of time": (["pki", "create", "--now", "9999-12-31", "x"], "1950 to 9999"),
-    "--expiring-days nan": (["lint", "--expiring-days", "nan", "x.pem"], "whole number"),
+    "--expiring-days nan": (["lint", "--expiring-days", "nan", "x.pem"], "0 or more days"),
     "pki --host a..b": (["pki", "create", "--host", "a..b", "x"], "an empty label"),
     "pki empty --seed": (["pki", "create", "--seed", "", "x"], "--seed is empty"),
     "verify empty --ring": (

@@ -10,6 +10,7 @@ recorded messages with their lengths; Java's ``javax.net.debug`` lines must be w
 
 from __future__ import annotations
 
+import math
 import re
 import shlex
 import shutil
@@ -17,10 +18,12 @@ import socket
 import ssl
 import subprocess
 import sys
+import tempfile
+import threading
 from pathlib import Path
 
 import pytest
-from timeouts import Lines
+from timeouts import Lines, server_is_serving
 
 from certkit import InputError
 from certkit.certificates.pki import LabPKI
@@ -416,6 +419,13 @@ def test_a_bad_request_gets_400(pki: LabPKI) -> None:
 def test_bad_input(pki: LabPKI) -> None:
     with pytest.raises(InputError, match="port"):
         Server(pki, port=70000)
+    for seconds in (math.nan, math.inf, -1.0, 0.0, 1e9):
+        with pytest.raises(InputError, match="lifetime"):
+            Server(pki, lifetime=seconds)
+        with pytest.raises(InputError, match="io_timeout"):
+            Server(pki, io_timeout=seconds)
+    with pytest.raises(InputError, match="max_connections 0"):
+        Server(pki, max_connections=0)
     with pytest.raises(InputError, match="cipher"):
         Server(pki, Options(cipher="NO-SUCH-CIPHER")).start()
     with Server(pki, lifetime=TIMEOUT) as server:
@@ -423,6 +433,44 @@ def test_bad_input(pki: LabPKI) -> None:
             server.start()
         with pytest.raises(InputError, match="cannot listen"):
             Server(pki, port=server.port).start()
+
+
+def test_a_failed_start_leaves_nothing_behind(
+    pki: LabPKI, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    with Server(pki, lifetime=TIMEOUT) as server:
+        taken = Server(pki, port=server.port, lifetime=TIMEOUT)
+        with pytest.raises(InputError, match="cannot listen"):
+            taken.start()
+        assert taken.keylog is None and not taken.running
+        assert len(list(tmp_path.iterdir())) == 1  # the running server's own directory
+    assert list(tmp_path.iterdir()) == []
+    not_a_directory = tmp_path / "file"
+    not_a_directory.write_text("")
+    with pytest.raises(InputError, match="cannot be written"):
+        Server(pki, directory=not_a_directory / "sub", lifetime=TIMEOUT).start()
+    assert list(tmp_path.iterdir()) == [not_a_directory]
+
+
+def test_stop_at_once_cuts_open_connections_short(
+    pki: LabPKI, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # stop(wait=False) cleans up without waiting for the connection the client keeps open;
+    # the connection's thread then ends (when the client closes), without an exception, and is
+    # recorded, without key log lines: the log was gone.
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    errors: list[BaseException | None] = []
+    monkeypatch.setattr(threading, "excepthook", lambda args: errors.append(args.exc_value))
+    server = Server(pki, lifetime=TIMEOUT, io_timeout=TIMEOUT).start()
+    with server_is_serving(server.port, TIMEOUT):
+        assert server.open_connections == 1
+        server.stop(wait=False)
+        assert list(tmp_path.iterdir()) == [] and server.keylog is None and not server.running
+    served = server.wait(1, timeout=TIMEOUT)
+    assert len(served) == 1 and not served[0].ok and not served[0].keylog
+    assert server.open_connections == 0 and errors == []
+    server.stop()  # again: nothing left to do
 
 
 # -- the command -------------------------------------------------------------------------------
@@ -457,7 +505,7 @@ def test_certkit_serve_command(tmp_path: Path) -> None:
     assert start is not None and rest[start - 1].startswith("  java "), out
     report = rest[start:]
     assert report[0].startswith("connection 1: TLSv1.2 ECDHE-")
-    assert report[0].endswith(", client certificate CN=certkit lab client")
+    assert report[0].endswith(", client certificate 'CN=certkit lab client'")
     # The server's own view, as curl would print it: the same messages as the real curl's.
     served = [line for line in report[1:] if TRACE_LINE.match(line) and not is_close_notify(line)]
     assert (

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from certkit.certificates.pki import LabPKI
 from certkit.defaults import STORE_PASSWORD
+from certkit.errors import shown
 from certkit.files import write_files
 from certkit.tls.handshake import Options
 
@@ -139,7 +140,7 @@ class ClientKit:
         lines = [
             f"certkit serve: listening on {HOST}:{port} as {self.url(port)} "
             f"({versions}{cipher}, {auth})",
-            f"files in {self.directory}: {', '.join(sorted(self.files))}",
+            f"files in {shown(self.directory, 200)}: {', '.join(sorted(self.files))}",
             "",
             "curl:",
             f"  {shlex.join(commands['curl'])}",

@@ -344,17 +344,19 @@ class _Connection:
         previous_keylog = context.keylog_filename
         if previous_keylog != keylog.path:
             context.keylog_filename = keylog.path
-        offset = keylog.size()
+        offset = keylog.begin()
         try:
             outcome = self._exchange(capture)
         finally:
+            # The bytes are taken now (the log is emptied once no handshake is running, so it
+            # stays small); the lines are picked out, by this connection's client random, when
+            # first used.
+            logged = keylog.end(offset)
             if previous_keylog != keylog.path:
                 context.keylog_filename = previous_keylog
             if restore is not None:
                 restore()
-        # Read when first used: the process's key log lives as long as the process, and its
-        # lines are picked by this connection's client random, whatever came after them.
-        lines = Deferred(lambda: keylog.lines_since(offset, capture.client_random()))
+        lines = Deferred(lambda: keylog.select(logged, capture.client_random()))
         return capture.finish(keylog=lines, **outcome)
 
     def _exchange(self, capture: Capture) -> dict[str, Any]:

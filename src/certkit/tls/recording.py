@@ -24,6 +24,7 @@ import functools
 import os
 import ssl
 import tempfile
+import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -470,29 +471,89 @@ class KeyLog:
     Python's ``ssl`` writes key logs only to a named file (``SSLContext.keylog_filename``).
     On Linux the file is an anonymous memory file (``memfd_create``) named through
     ``/proc/self/fd``: the secrets never touch a disk and vanish with the process, even if it
-    is killed. Elsewhere it is a 0600 temporary file removed at exit. Readers never read it
-    whole: each asks for the lines added since an offset, for one connection's client random.
+    is killed. Elsewhere it is a 0600 temporary file, removed by
+    [`close`][certkit.tls.recording.KeyLog.close] (or at exit).
+
+    Readers never read it whole. A connection calls [`begin`][certkit.tls.recording.KeyLog.begin]
+    before its handshake and [`end`][certkit.tls.recording.KeyLog.end] after it, which returns
+    the bytes written in between (its lines, and perhaps another connection's, told apart by
+    the client random: see [`select`][certkit.tls.recording.KeyLog.select]). When no connection
+    is between the two, the log is emptied, so that it stays as small as the connections in
+    flight however many came before. CPython opens ``keylog_filename`` in append mode, so
+    OpenSSL's next line goes to the new end of the emptied file, not to where it last wrote.
     """
 
     def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._open = 0  # connections between begin() and end()
+        self._name: str | None = None
         if hasattr(os, "memfd_create") and Path("/proc/self/fd").is_dir():
             self._fd = os.memfd_create("certkit-keylog", os.MFD_CLOEXEC)
             self.path = f"/proc/self/fd/{self._fd}"
         else:  # pragma: no cover - not Linux
             self._fd, name = tempfile.mkstemp(prefix="certkit-keylog-", suffix=".txt")
-            self.path = name
-            atexit.register(os.unlink, name)
+            self.path = self._name = name
+            atexit.register(self.close)
 
     def size(self) -> int:
-        """The log's size now: the offset to read from after the next connection."""
+        """The log's size now, in bytes (0 once it is closed)."""
+        with self._lock:
+            return self._size()
+
+    def _size(self) -> int:
+        if self._fd < 0:
+            return 0
         return os.lseek(self._fd, 0, os.SEEK_END)  # cheaper than fstat; reads use pread
+
+    def begin(self) -> int:
+        """Note that a connection starts: the log is not emptied until it ends.
+
+        Returns:
+            The offset its lines start after, for [`end`][certkit.tls.recording.KeyLog.end].
+        """
+        with self._lock:
+            self._open += 1
+            return self._size()
+
+    def end(self, offset: int) -> bytes:
+        """The bytes written since ``offset`` (taken by `begin`); the connection is over.
+
+        When no other connection is between `begin` and `end`, the log is emptied.
+
+        Args:
+            offset: What [`begin`][certkit.tls.recording.KeyLog.begin] returned.
+
+        Returns:
+            The log's bytes after ``offset`` (nothing if the log was closed meanwhile).
+        """
+        with self._lock:
+            self._open = max(0, self._open - 1)
+            if self._fd < 0:
+                return b""
+            size = self._size()
+            data = os.pread(self._fd, size - offset, offset) if size > offset else b""
+            if self._open == 0 and size:
+                os.ftruncate(self._fd, 0)
+            return data
 
     def lines_since(self, offset: int, client_random: bytes | None = None) -> tuple[str, ...]:
         """The key log lines written after ``offset`` (for one client random, if given)."""
-        size = self.size()
-        if size <= offset:
-            return ()
-        text = os.pread(self._fd, size - offset, offset).decode("ascii", "replace")
+        with self._lock:
+            size = self._size()
+            if size <= offset:
+                return ()
+            data = os.pread(self._fd, size - offset, offset)
+        return self.select(data, client_random)
+
+    @staticmethod
+    def select(data: bytes, client_random: bytes | None = None) -> tuple[str, ...]:
+        """The key log lines in ``data`` (for one client random, if given), comments left out.
+
+        Args:
+            data: Key log bytes, e.g. what [`end`][certkit.tls.recording.KeyLog.end] returned.
+            client_random: The ClientHello's random whose lines are wanted (``None``: all).
+        """
+        text = data.decode("ascii", "replace")
         wanted = client_random.hex() if client_random is not None else None
         found = []
         for line in text.splitlines():
@@ -506,20 +567,35 @@ class KeyLog:
         return tuple(found)
 
     def close(self) -> None:
-        """Release the log (its lines are gone)."""
-        with contextlib.suppress(OSError):
-            os.close(self._fd)
+        """Release the log: its lines are gone (a temporary file is removed). Safe to repeat."""
+        with self._lock:
+            fd, self._fd = self._fd, -1
+            name, self._name = self._name, None
+        if fd >= 0:
+            with contextlib.suppress(OSError):
+                os.close(fd)
+        if name is not None:  # pragma: no cover - not Linux
+            with contextlib.suppress(OSError):
+                os.unlink(name)
 
 
 _PROCESS_KEYLOG: KeyLog | None = None
+_PROCESS_KEYLOG_LOCK = threading.Lock()
 
 
 def process_keylog() -> KeyLog:
-    """The key log of this process's in-memory handshakes (made on first use)."""
+    """The key log of this process's in-memory handshakes (made on first use).
+
+    It stays small: [`run`][certkit.tls.handshake.run] takes each handshake's bytes out of it
+    with [`begin`][certkit.tls.recording.KeyLog.begin] and
+    [`end`][certkit.tls.recording.KeyLog.end], and it is emptied whenever no handshake is
+    running.
+    """
     global _PROCESS_KEYLOG
-    if _PROCESS_KEYLOG is None:
-        _PROCESS_KEYLOG = KeyLog()
-    return _PROCESS_KEYLOG
+    with _PROCESS_KEYLOG_LOCK:
+        if _PROCESS_KEYLOG is None:
+            _PROCESS_KEYLOG = KeyLog()
+        return _PROCESS_KEYLOG
 
 
 class Capture:

@@ -22,7 +22,11 @@ directory, and
 them.
 
 The server only ever listens on ``127.0.0.1``. It runs in a background thread, for a bounded
-time (``lifetime``), and every socket operation has a timeout (``io_timeout``).
+time (``lifetime``), and every socket operation has a timeout (``io_timeout``). When ``accept``
+fails for a reason that passes (out of file descriptors, a client that gave up while queued),
+it waits and tries again, longer each time, and says so once: see
+[`AcceptBackoff`][certkit.tls.serve.AcceptBackoff]. Its key log stays as small as the
+connections in flight (see [`KeyLog`][certkit.tls.recording.KeyLog]).
 
 Examples:
     >>> from certkit.tls.serve import Server
@@ -34,9 +38,11 @@ Examples:
 from __future__ import annotations
 
 import contextlib
+import errno
 import shutil
 import socket
 import ssl
+import sys
 import tempfile
 import threading
 import time
@@ -46,16 +52,124 @@ from types import TracebackType
 from typing import Any, TypeVar
 
 from certkit.certificates.pki import LabPKI
-from certkit.errors import InputError
+from certkit.errors import InputError, one_line
 from certkit.tls.clientkit import HOST, ClientKit
 from certkit.tls.handshake import Options, contexts, lab_pki
 from certkit.tls.recording import Capture, KeyLog, MessageTap, Recording
 from certkit.tls.wire import Side, other_side
+from certkit.values import number
 
-__all__ = ["Server", "connect"]
+__all__ = ["MAX_SECONDS", "AcceptBackoff", "Server", "connect"]
 
 
 _T = TypeVar("_T")
+
+MAX_SECONDS = 86400.0
+"""The longest ``lifetime`` (and ``io_timeout``) a [`Server`][certkit.tls.serve.Server] takes: a
+day."""
+
+
+class AcceptBackoff:
+    """What the accept loop does when ``accept()`` fails: wait, longer each time; say so once.
+
+    ``accept()`` fails for reasons that pass: the process or the system is out of file
+    descriptors (``EMFILE``, ``ENFILE``) or buffers, or a client gave up while it was queued
+    (``ECONNABORTED``). The waiting connection stays queued and the listener stays ready, so
+    trying again at once would spin. After the first failure the loop waits ``first`` seconds,
+    then twice as long after each further failure, at most ``most``; a successful ``accept``
+    ends the episode. The first failure of an episode is reported with one line through ``log``;
+    the retries are quiet.
+
+    Args:
+        log: Called with the one line of each episode.
+        first: Seconds to wait after the first failure.
+        most: The longest wait.
+
+    Attributes:
+        failures: The failures so far, all episodes together.
+
+    Examples:
+        >>> lines = []
+        >>> backoff = AcceptBackoff(lines.append)
+        >>> [backoff.failed(OSError(24, "Too many open files")) for _ in range(9)]
+        [0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.0, 1.0]
+        >>> len(lines)
+        1
+    """
+
+    TRANSIENT = frozenset(
+        getattr(errno, name)
+        for name in (
+            "EMFILE",
+            "ENFILE",
+            "ENOBUFS",
+            "ENOMEM",
+            "ECONNABORTED",
+            "EPROTO",
+            "EPERM",
+            "ENETDOWN",
+            "ENOPROTOOPT",
+            "EHOSTDOWN",
+            "ENONET",
+            "EHOSTUNREACH",
+            "EOPNOTSUPP",
+            "ENETUNREACH",
+            "EAGAIN",
+            "EINTR",
+        )
+        if hasattr(errno, name)
+    )
+    """The ``errno`` values after which ``accept`` is tried again (Linux's accept(2) list)."""
+
+    def __init__(self, log: Callable[[str], None], first: float = 0.01, most: float = 1.0) -> None:
+        self._log = log
+        self._first = first
+        self._most = most
+        self._delay = 0.0
+        self.failures = 0
+
+    @classmethod
+    def transient(cls, error: OSError) -> bool:
+        """Whether ``accept`` may succeed later after this error (else the loop stops)."""
+        return error.errno in cls.TRANSIENT
+
+    def failed(self, error: OSError) -> float:
+        """Note a failed ``accept``; report it if it starts an episode.
+
+        Args:
+            error: What ``accept`` raised.
+
+        Returns:
+            The seconds to wait before trying again.
+        """
+        self.failures += 1
+        if self._delay == 0:
+            self._delay = self._first
+            self._log(self.describe(error))
+        else:
+            self._delay = min(self._delay * 2, self._most)
+        return self._delay
+
+    def succeeded(self) -> None:
+        """Note a successful ``accept``: the episode, if any, is over."""
+        self._delay = 0.0
+
+    def describe(self, error: OSError) -> str:
+        """The line that reports an episode: what failed, and what happens (or to do) now."""
+        name = errno.errorcode.get(error.errno or 0, "")
+        what = f"{error.strerror or error} ({name})" if name else str(error.strerror or error)
+        hint = ""
+        if error.errno in (errno.EMFILE, errno.ENFILE):
+            hint = "close some connections or raise the limit (ulimit -n); "
+        return (
+            f"certkit serve: cannot accept connections: {what}; {hint}retrying every "
+            f"{self._first * 1000:g} ms to {self._most:g} s until it clears"
+        )
+
+
+def _print_to_stderr(line: str) -> None:
+    with contextlib.suppress(OSError, ValueError):
+        print(one_line(line), file=sys.stderr, flush=True)
 
 
 class Server:
@@ -79,6 +193,8 @@ class Server:
         lifetime: Seconds after which the server stops accepting connections.
         io_timeout: Seconds any one socket operation may wait.
         max_connections: Stop accepting after this many connections (``None``: no limit).
+        log: Called with one line when something goes wrong that the server rides out (``accept``
+            failing for a while); by default the line is printed on standard error.
 
     Attributes:
         pki: The lab PKI.
@@ -98,11 +214,13 @@ class Server:
         lifetime: float = 600.0,
         io_timeout: float = 10.0,
         max_connections: int | None = None,
+        log: Callable[[str], None] | None = None,
     ) -> None:
-        if not 0 <= port <= 65535:
-            raise InputError(f"port {port}: give a port from 1 to 65535, or 0 for any free one")
-        if lifetime <= 0 or io_timeout <= 0:
-            raise InputError("lifetime and io_timeout must be positive numbers of seconds")
+        number(port, "port", minimum=0, maximum=65535, give="a port from 1 to 65535, or 0")
+        for name, seconds in (("lifetime", lifetime), ("io_timeout", io_timeout)):
+            number(seconds, name, above=0, maximum=MAX_SECONDS)
+        if max_connections is not None:
+            number(max_connections, "max_connections", minimum=1)
         self.pki = pki if pki is not None else lab_pki()
         self.options = options if options is not None else Options()
         self.recordings: list[Recording] = []
@@ -113,6 +231,7 @@ class Server:
         self._lifetime = lifetime
         self._io_timeout = io_timeout
         self._max_connections = max_connections
+        self._log = log if log is not None else _print_to_stderr
         self._context: ssl.SSLContext | None = None
         self._listener: socket.socket | None = None
         self._thread: threading.Thread | None = None
@@ -141,35 +260,10 @@ class Server:
         if self._thread is not None:
             raise InputError("the server is already running; stop it before starting it again")
         _, context = contexts(self.pki, self.options)
-        self._private = Path(tempfile.mkdtemp(prefix="certkit-serve-"))
-        self._keylog = KeyLog()
-        context.keylog_filename = self._keylog.path
-        if MessageTap.available(context):
-            MessageTap.attach(context, self._dispatch)
-        self._context = context
-        listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         try:
-            listener.bind((HOST, self._requested_port))
-        except OSError as exc:
-            listener.close()
-            self._cleanup()
-            raise InputError(
-                f"cannot listen on {HOST}:{self._requested_port} ({exc.strerror}); "
-                "choose another port, or 0 for any free one"
-            ) from None
-        listener.listen(16)
-        listener.settimeout(0.2)
-        self._listener = listener
-        self._port = listener.getsockname()[1]
-        if self._given_directory is None:
-            self.directory = self._private / "files"
-        self.kit.directory = self.directory
-        try:
-            self.kit.write()
+            self._listen(context)
         except BaseException:
-            listener.close()
-            self._listener = None
-            self._cleanup()
+            self.stop(wait=False)  # nothing left behind, whatever interrupted the start
             raise
         self._stopping.clear()
         self._deadline = time.monotonic() + self._lifetime
@@ -177,16 +271,51 @@ class Server:
         self._thread.start()
         return self
 
-    def stop(self) -> None:
-        """Stop accepting, wait (boundedly) for open connections, and clean up."""
+    def _listen(self, context: ssl.SSLContext) -> None:
+        """Make the private directory and the key log, listen, and write the client files."""
+        self._private = Path(tempfile.mkdtemp(prefix="certkit-serve-"))
+        self._keylog = KeyLog()
+        context.keylog_filename = self._keylog.path
+        if MessageTap.available(context):
+            MessageTap.attach(context, self._dispatch)
+        self._context = context
+        listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self._listener = listener
+        try:
+            listener.bind((HOST, self._requested_port))
+        except OSError as exc:
+            raise InputError(
+                f"cannot listen on {HOST}:{self._requested_port} ({exc.strerror}); "
+                "choose another port, or 0 for any free one"
+            ) from None
+        listener.listen(16)
+        listener.settimeout(0.2)
+        self._port = listener.getsockname()[1]
+        if self._given_directory is None:
+            self.directory = self._private / "files"
+        self.kit.directory = self.directory
+        self.kit.write()  # all or none; a link planted in the directory is refused
+
+    def stop(self, wait: bool = True) -> None:
+        """Stop accepting and clean up: the temporary directory and the key log are removed.
+
+        Safe to call more than once, and after a failed [`start`][certkit.tls.serve.Server.start].
+
+        Args:
+            wait: Wait (boundedly: ``io_timeout`` and a second for each) for open connections
+                to finish first. With ``False`` it cleans up at once: connections still open
+                are cut short, and their recordings may lack key log lines.
+        """
         self._stopping.set()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-        for handler in list(self._handlers):
-            handler.join(timeout=self._io_timeout + 1)
-        if self._listener is not None:
-            self._listener.close()
-            self._listener = None
+        thread = self._thread
+        if wait:
+            if thread is not None:
+                thread.join(timeout=5)
+            for handler in list(self._handlers):
+                handler.join(timeout=self._io_timeout + 1)
+        listener, self._listener = self._listener, None
+        if listener is not None:
+            listener.close()
         self._thread = None
         self._cleanup()
 
@@ -206,6 +335,16 @@ class Server:
     def running(self) -> bool:
         """Whether the server still accepts connections."""
         return self._thread is not None and self._thread.is_alive()
+
+    @property
+    def open_connections(self) -> int:
+        """How many connections are being served now (accepted, not yet recorded)."""
+        return sum(handler.is_alive() for handler in list(self._handlers))
+
+    @property
+    def keylog(self) -> KeyLog | None:
+        """The server's key log while it runs (each recording gets its own lines from it)."""
+        return self._keylog
 
     def wait_stopped(self, timeout: float = 10.0) -> bool:
         """Wait until the server stops accepting (its lifetime or connection limit reached).
@@ -268,12 +407,12 @@ class Server:
     # -- internals -----------------------------------------------------------------------------
 
     def _cleanup(self) -> None:
-        if self._keylog is not None:
-            self._keylog.close()
-            self._keylog = None
+        keylog, self._keylog = self._keylog, None
+        if keylog is not None:
+            keylog.close()
         if self._private is not None:
             shutil.rmtree(self._private, ignore_errors=True)
-            self._private = None
+            self._private = None  # only once removed: an interrupted removal is tried again
 
     def _dispatch(
         self, conn: Any, direction: str, version: Any, content_type: Any, msg_type: Any, data: bytes
@@ -284,44 +423,55 @@ class Server:
             tap.callback(conn, direction, version, content_type, msg_type, data)
 
     def _accept_loop(self) -> None:
-        listener = self._listener
-        assert listener is not None
-        while not self._stopping.is_set() and time.monotonic() < self._deadline:
+        listener, context, keylog = self._listener, self._context, self._keylog
+        assert listener is not None and context is not None and keylog is not None
+        backoff = AcceptBackoff(self._log)
+        while not self._stopping.is_set() and (left := self._deadline - time.monotonic()) > 0:
             if self._max_connections is not None and self._accepted >= self._max_connections:
                 break
             try:
                 sock, _ = listener.accept()
             except TimeoutError:
                 continue
-            except OSError:
-                break
+            except OSError as exc:
+                if self._stopping.is_set():
+                    break
+                if not backoff.transient(exc):
+                    self._log(f"certkit serve: stopped accepting connections: {exc}")
+                    break
+                self._stopping.wait(min(backoff.failed(exc), left))
+                continue
+            backoff.succeeded()
             self._accepted += 1
             handler = threading.Thread(
-                target=self._handle, args=(sock,), name="certkit-serve-conn", daemon=True
+                target=self._handle,
+                args=(sock, context, keylog),
+                name="certkit-serve-conn",
+                daemon=True,
             )
+            self._handlers = [h for h in self._handlers if h.is_alive()]
             self._handlers.append(handler)
             handler.start()
 
-    def _handle(self, sock: socket.socket) -> None:
+    def _handle(self, sock: socket.socket, context: ssl.SSLContext, keylog: KeyLog) -> None:
         try:
-            recording = self._serve(sock)
+            recording = self._serve(sock, context, keylog)
         finally:
             sock.close()
         with self._changed:
             self.recordings.append(recording)
             self._changed.notify_all()
 
-    def _serve(self, sock: socket.socket) -> Recording:
-        assert self._context is not None and self._keylog is not None
+    def _serve(self, sock: socket.socket, context: ssl.SSLContext, keylog: KeyLog) -> Recording:
         sock.settimeout(self._io_timeout)
-        tap = MessageTap("server") if MessageTap.available(self._context) else None
+        tap = MessageTap("server") if MessageTap.available(context) else None
         capture = Capture(tap)
         pump = _SocketPump(sock, "server", capture, deadline=3 * self._io_timeout)
-        obj = self._context.wrap_bio(pump.incoming, pump.outgoing, server_side=True)
+        obj = context.wrap_bio(pump.incoming, pump.outgoing, server_side=True)
         if tap is not None:
             with self._taps_lock:
                 self._taps[obj] = tap
-        offset = self._keylog.size()
+        offset = keylog.begin()
         start = time.perf_counter()
         outcome: dict[str, Any] = {}
         shook = False
@@ -352,13 +502,14 @@ class Server:
                 pump.flush()
             _linger(sock, self._io_timeout)
         finally:
+            logged = keylog.end(offset)
             with self._taps_lock:
                 self._taps.pop(obj, None)
         capture.timings["total"] = time.perf_counter() - start
         client_random = capture.client_random()
-        keylog = self._keylog.lines_since(offset, client_random) if client_random else ()
+        lines = keylog.select(logged, client_random) if client_random else ()
         return capture.finish(
-            keylog=keylog,
+            keylog=lines,
             server_error=f"{type(error).__name__}: {error}" if error else None,
             server_reason=getattr(error, "reason", None),
             server_completed=shook,

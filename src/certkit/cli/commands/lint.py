@@ -9,12 +9,12 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 
+from certkit import values
 from certkit.certificates.lint import Report, Reports, lint_report
 from certkit.certificates.load import read_certificate_file
 from certkit.cli.options import add_files, add_json, add_password, add_time, password
 from certkit.cli.output import show
 from certkit.defaults import EXPIRING_DAYS
-from certkit.errors import InputError
 
 
 # Deliberate boilerplate: registered in the shape of every command (see handshake).
@@ -53,13 +53,9 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def _days(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise InputError(f"--expiring-days {text!r}: give a whole number of days") from None
-    if value < 0:
-        raise InputError(f"--expiring-days {value}: give 0 or more")
-    return value
+    return int(
+        values.number(text, "--expiring-days", minimum=0, integer=True, give="0 or more days")
+    )
 
 
 def run(args: argparse.Namespace) -> int:
