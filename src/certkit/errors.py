@@ -123,8 +123,9 @@ def one_line(message: object, limit: int = MESSAGE_LIMIT) -> str:
         'first line\\nsecond line'
         >>> len(one_line("word " * 100))
         200
-        >>> one_line("/tmp/" + "deep/" * 40 + "server.pem: no such file; check the path", 80)
-        '/tmp/deep/deep/deep/deep...ep/deep/deep/server.pem: no such file; check the path'
+        >>> path = "/tmp/" + "deep/" * 40 + "key.pem"
+        >>> one_line(path + ": no such file; check the path", 76)
+        '/tmp/deep/deep/deep/de...eep/deep/deep/key.pem: no such file; check the path'
     """
     text = str(message).strip()
     if len(text) > 8 * limit:  # bound the work: keep the start and the end (what to do)

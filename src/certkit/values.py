@@ -52,9 +52,8 @@ def text(
     Examples:
         >>> text("secp384r1", "--curve")
         'secp384r1'
-        >>> text("", "--curve", example="secp384r1")  # doctest: +ELLIPSIS
-        Traceback (most recent call last):
-        certkit.errors.InputError: --curve is empty: give a value such as secp384r1, or ...
+        >>> text(" x25519", "--groups", ascii_only=True)
+        ' x25519'
     """
     hint = f" such as {example}" if example else ""
     if not value.strip():
@@ -79,9 +78,6 @@ def name_list(value: str, what: str, *, separator: str = ",", example: str = "")
     Examples:
         >>> name_list(" secp384r1, x25519 ", "--groups")
         ('secp384r1', 'x25519')
-        >>> name_list("x25519,,", "--groups")  # doctest: +ELLIPSIS
-        Traceback (most recent call last):
-        certkit.errors.InputError: --groups 'x25519,,': an empty name in the list; give names ...
     """
     text(value, what, example=example, ascii_only=True)
     items = tuple(item.strip() for item in value.split(separator))
@@ -127,9 +123,8 @@ def number(
     Examples:
         >>> number("2.5", "--lifetime", above=0)
         2.5
-        >>> number("nan", "--lifetime", above=0, maximum=86400)
-        Traceback (most recent call last):
-        certkit.errors.InputError: --lifetime nan: give a number above 0 and at most 86400
+        >>> number("8443", "--port", minimum=0, maximum=65535, integer=True)
+        8443
     """
     wanted = give or _wanted(minimum, maximum, above, integer)
     refused = InputError(f"{what} {shown(str(value).strip(), 24)}: give {wanted}")

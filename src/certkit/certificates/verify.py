@@ -485,7 +485,7 @@ def verify_chain(
 # -- inputs ------------------------------------------------------------------------------------
 
 
-NO_CLIENT_NAME = "the client certificate names no one: its subject is empty and it has no SAN"
+NO_CLIENT_NAME = "the client certificate names no one: empty subject, no SAN"
 """The message certkit's client policy gives a client certificate that identifies nobody."""
 
 
