@@ -35,6 +35,7 @@ from certkit.datafiles import read_json
 from certkit.errors import InputError
 
 __all__ = [
+    "MAX_DEPTH",
     "TLV",
     "DerError",
     "Kind",
@@ -54,6 +55,19 @@ from the
 shape of the outer structure; ``"generic"`` walks any DER without field names."""
 
 _CLASSES = ("universal", "application", "context", "private")
+
+_MAX_TAG_OCTETS = 5
+"""The most octets a high tag number takes (35 bits; X.509 uses numbers below 31)."""
+
+_MAX_ARC_OCTETS = 20
+"""The most octets one arc of an OBJECT IDENTIFIER takes (140 bits; a UUID arc takes 19)."""
+
+MAX_DEPTH = 64
+"""How deeply [`der_walk`][certkit.certificates.derwalk.der_walk] walks nested TLVs.
+
+A certificate nests about 12 deep; a TLV deeper than this is listed with a problem and its
+content is not walked, so that hostile DER nested thousands deep costs no more than flat DER.
+"""
 
 _UNIVERSAL = {
     1: "BOOLEAN",
@@ -254,6 +268,8 @@ def read_tlv(der: bytes, offset: int = 0, end: int | None = None) -> tuple[Tag, 
         while True:
             if pos >= end:
                 raise DerError(f"tag at offset {offset} is cut short", offset)
+            if pos - offset > _MAX_TAG_OCTETS:
+                raise DerError(f"tag number at offset {offset} is too big", offset)
             byte = der[pos]
             pos += 1
             number = (number << 7) | (byte & 0x7F)
@@ -365,11 +381,16 @@ def _decode_oid(content: bytes) -> str:
         raise ValueError("OBJECT IDENTIFIER is empty or cut short")
     arcs: list[int] = []
     value = 0
+    octets = 0
     for byte in content:
+        octets += 1
+        if octets > _MAX_ARC_OCTETS:  # each octet shifts a growing number: keep it small
+            raise ValueError(f"OBJECT IDENTIFIER has an arc of more than {_MAX_ARC_OCTETS} octets")
         value = (value << 7) | (byte & 0x7F)
         if not byte & 0x80:
             arcs.append(value)
             value = 0
+            octets = 0
     first = arcs[0]
     head = [0, first] if first < 40 else [1, first - 40] if first < 80 else [2, first - 80]
     return ".".join(str(a) for a in head + arcs[1:])
@@ -938,6 +959,10 @@ class _Tree:
         self, tlv: TLV, path: str, depth: int, asn1_type: str = "", problem: str | None = None
     ) -> Any:
         """Walk a TLV without a definition: constructed values by index, primitives decoded."""
+        if tlv.tag.constructed and depth >= MAX_DEPTH:
+            problem = f"nested more than {MAX_DEPTH} deep: its content is not walked"
+            self.add(tlv, path, depth, asn1_type=asn1_type, problem=problem)
+            return None
         if tlv.tag.constructed:
             self.add(tlv, path, depth, asn1_type=asn1_type, problem=problem)
             for i, child in enumerate(children(self.der, tlv.start, tlv.end)):

@@ -1,0 +1,113 @@
+"""What the fuzz tests found, each as a plain test of the smallest input that showed it.
+
+Every case here was a traceback or a hang of ``certkit inspect``, ``lint`` or ``verify`` on a
+damaged file: an exception other than certkit's own escaped (cryptography reads some fields
+lazily and raises several types), a walk recursed too deep, or a count taken from the file made
+the work grow without bound. Now certkit refuses the input with one line, or shows what it
+can read.
+"""
+
+from __future__ import annotations
+
+import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import serialization
+from cryptography.x509.oid import ExtensionOID
+
+from certkit.certificates.anatomy import describe
+from certkit.certificates.derwalk import (
+    MAX_DEPTH,
+    DerError,
+    der_walk,
+    hex_view,
+    read_tlv,
+)
+from fuzz.corpus import (
+    AT,
+    INTERMEDIATE,
+    LAB,
+)
+from fuzz.mutations import encode, flatten, length_octets, parse
+
+
+def tlv(tag: int, content: bytes) -> bytes:
+    return bytes([tag]) + length_octets(len(content)) + content
+
+
+def nested(inner: bytes, depth: int) -> bytes:
+    for _ in range(depth):
+        inner = tlv(0x30, inner)
+    return inner
+
+
+def with_integer(der: bytes, old: int, new: bytes) -> bytes:
+    """``der`` with every INTEGER whose value is ``old`` given the content ``new``, lengths kept
+    right (the tree is read into OCTET STRINGs that hold DER, as in PKCS #12 files)."""
+    nodes = parse(der)
+    assert nodes is not None
+    hits = 0
+    for holder, i in flatten(nodes):
+        node = holder[i]
+        is_integer = node.tag == b"\x02" and node.children is None
+        if is_integer and int.from_bytes(node.content, "big", signed=True) == old:
+            node.content, hits = new, hits + 1
+    assert hits
+    return encode(nodes)
+
+
+def pem(cert: x509.Certificate) -> bytes:
+    return cert.public_bytes(serialization.Encoding.PEM)
+
+
+# -- derwalk: recursion and counts read from the bytes -------------------------------------------
+
+
+def test_der_nested_thousands_deep_is_walked_to_a_limit() -> None:
+    """RecursionError: the generic walk recursed once per level of nesting."""
+    data = nested(b"\x05\x00", 5000)
+    nodes = der_walk(data, "generic")
+    assert len(nodes) == MAX_DEPTH + 1
+    assert nodes[-1].problem == f"nested more than {MAX_DEPTH} deep: its content is not walked"
+    assert hex_view(data).count("\n") == MAX_DEPTH + 1
+
+
+def test_a_certificate_with_a_deeply_nested_name_is_described() -> None:
+    """The same, reached through ``certkit inspect``: an otherName's value is ANY."""
+    other_name = tlv(0xA0, tlv(0x06, bytes.fromhex("2a0304")) + tlv(0xA0, nested(b"", 3000)))
+    cert = LAB.server(
+        INTERMEDIATE,
+        ["deep.example.com"],
+        extra_extensions=[
+            (
+                x509.UnrecognizedExtension(
+                    ExtensionOID.SUBJECT_ALTERNATIVE_NAME, tlv(0x30, other_name)
+                ),
+                False,
+            )
+        ],
+        omit=[x509.SubjectAlternativeName],
+        label="deep",
+    ).certificate
+    description = describe(cert, at=AT)
+    assert "Certificate 1" in description.to_text()
+    nodes = der_walk(cert.public_bytes(serialization.Encoding.DER))
+    assert any(n.problem and "nested more than" in n.problem for n in nodes)
+
+
+def test_a_high_tag_number_is_read_up_to_five_octets() -> None:
+    """Quadratic: each octet of a high tag number shifted a growing number."""
+    assert read_tlv(b"\x1f\x81\x81\x81\x81\x01\x00")[0].number == 0x204081 * 128 + 1
+    for octets in (6, 100_000):
+        with pytest.raises(DerError, match="tag number at offset 0 is too big"):
+            read_tlv(b"\x1f" + b"\x81" * (octets - 1) + b"\x01\x00")
+
+
+def test_an_object_identifier_arc_is_read_up_to_twenty_octets() -> None:
+    """Quadratic, like the tag: an OID arc of megabytes was decoded bit by bit."""
+    uuid_arc = bytes.fromhex("83ffffffffffffffffffffffffffffffffff7f")  # 2.25.(2**128 - 1)
+    assert len(uuid_arc) == 19
+    node = der_walk(tlv(0x30, tlv(0x06, b"\x69" + uuid_arc)), "generic")[1]
+    assert node.value == f"2.25.{2**128 - 1}" and node.problem is None
+    for arc in (b"\xff" * 20 + b"\x01", b"\xff" * 100_000 + b"\x01"):
+        node = der_walk(tlv(0x30, tlv(0x06, b"\x2a" + arc)), "generic")[1]
+        assert node.problem == "OBJECT IDENTIFIER has an arc of more than 20 octets"
