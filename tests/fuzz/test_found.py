@@ -22,6 +22,7 @@ from certkit.certificates.derwalk import (
     hex_view,
     read_tlv,
 )
+from certkit.tls.wire import Record, RecordSplitter, messages_from_records
 from fuzz.corpus import (
     AT,
     INTERMEDIATE,
@@ -111,3 +112,21 @@ def test_an_object_identifier_arc_is_read_up_to_twenty_octets() -> None:
     for arc in (b"\xff" * 20 + b"\x01", b"\xff" * 100_000 + b"\x01"):
         node = der_walk(tlv(0x30, tlv(0x06, b"\x2a" + arc)), "generic")[1]
         assert node.problem == "OBJECT IDENTIFIER has an arc of more than 20 octets"
+
+
+# -- wire: linear in the bytes however they arrive ---------------------------------------------
+
+
+def test_a_handshake_message_one_byte_per_record_is_read() -> None:
+    """Quadratic: every record copied the whole message received so far."""
+    message = b"\x0b" + (3000).to_bytes(3, "big") + bytes(range(250)) * 12
+    records = [
+        Record("server", 22, "TLSv1.2", 1, b"\x16\x03\x03\x00\x01" + message[i : i + 1])
+        for i in range(len(message))
+    ]
+    assert [m.data for m in messages_from_records(records)] == [message]
+    splitter = RecordSplitter("server")
+    wire = b"".join(r.data for r in records)
+    found = [r for i in range(len(wire)) for r in splitter.feed(wire[i : i + 1])]
+    assert found == records and splitter.pending == b""
+    assert splitter.feed(wire[:3]) == [] and splitter.pending == wire[:3]
