@@ -20,13 +20,24 @@ from certkit.certificates.derwalk import (
     DerError,
     der_walk,
     hex_view,
+    key_derivation_rounds,
     read_tlv,
 )
+from certkit.certificates.load import (
+    MAX_KDF_ROUNDS,
+    load_bundle,
+    load_private_key,
+)
+from certkit.errors import InputError
 from certkit.tls.wire import Record, RecordSplitter, messages_from_records
 from fuzz.corpus import (
     AT,
+    DER_SEEDS,
     INTERMEDIATE,
     LAB,
+    PASSWORD,
+    SERVER,
+    armour,
 )
 from fuzz.mutations import encode, flatten, length_octets, parse
 
@@ -112,6 +123,53 @@ def test_an_object_identifier_arc_is_read_up_to_twenty_octets() -> None:
     for arc in (b"\xff" * 20 + b"\x01", b"\xff" * 100_000 + b"\x01"):
         node = der_walk(tlv(0x30, tlv(0x06, b"\x2a" + arc)), "generic")[1]
         assert node.problem == "OBJECT IDENTIFIER has an arc of more than 20 octets"
+
+
+# -- key derivation: a count in the file is not a cost certkit pays ----------------------------
+
+
+def test_key_derivation_rounds_are_found_in_every_kind_of_file() -> None:
+    assert key_derivation_rounds(DER_SEEDS["encrypted pkcs8 key"]) == 2048
+    assert key_derivation_rounds(SERVER.pkcs12("changeit")) == 2048 + 2 * 10000  # MAC, 2 bags
+    assert key_derivation_rounds(DER_SEEDS["server"]) == 0
+    salt = tlv(0x04, b"\x11" * 16)
+    scrypt = bytes.fromhex("06092b06010401da47040b") + tlv(
+        0x30, salt + tlv(0x02, b"\x40\x00") + tlv(0x02, b"\x08") + tlv(0x02, b"\x02")
+    )
+    assert key_derivation_rounds(scrypt) == 16384 * 8 * 2
+    pkcs12_pbe = bytes.fromhex("060a2a864886f70d010c0103") + tlv(
+        0x30, salt + tlv(0x02, b"\x07\xd0")
+    )
+    assert key_derivation_rounds(pkcs12_pbe) == 2000
+    huge = bytes.fromhex("06092a864886f70d01050c") + tlv(0x30, salt + tlv(0x02, b"\x7f" * 30))
+    assert key_derivation_rounds(huge) == 2**64
+
+
+def test_a_pkcs12_file_asking_for_billions_of_rounds_is_refused() -> None:
+    """A hang: reading checks the MAC, with or without a password, at the file's count."""
+    data = with_integer(SERVER.pkcs12("changeit"), 2048, b"\x7f\xff\xff\xff")  # the MAC's
+    for password in (None, "changeit"):
+        with pytest.raises(InputError, match="more than 4,000,000 rounds of password hashing"):
+            load_bundle(data, "evil.p12", password=password)
+    assert key_derivation_rounds(data) > MAX_KDF_ROUNDS
+
+
+def test_an_encrypted_key_asking_for_billions_of_rounds_is_refused() -> None:
+    """A hang: decrypting the key with the password given runs the file's count."""
+    der = with_integer(DER_SEEDS["encrypted pkcs8 key"], 2048, b"\x7f\xff\xff\xff")
+    with pytest.raises(InputError, match=r"key\.der: a private key that asks for more than"):
+        load_private_key(der, "key.der", password=PASSWORD)
+    with pytest.raises(InputError, match="private key block 1 asks for more than 4,000,000"):
+        load_private_key(armour(der, "ENCRYPTED PRIVATE KEY"), "key.pem", password=PASSWORD)
+    bundle = load_bundle(
+        pem(SERVER.certificate) + armour(der, "ENCRYPTED PRIVATE KEY"),
+        "combined.pem",
+        password=PASSWORD,
+    )
+    assert bundle.certificates == [SERVER.certificate]
+    assert [p.block for p in bundle.problems] == [2]
+    with pytest.raises(InputError, match="the private key is encrypted; give its password"):
+        load_private_key(der, "key.der")  # without a password nothing is derived
 
 
 # -- wire: linear in the bytes however they arrive ---------------------------------------------

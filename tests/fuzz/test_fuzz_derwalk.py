@@ -13,6 +13,7 @@ from certkit.certificates.derwalk import (
     der_walk,
     detect_kind,
     hex_view,
+    key_derivation_rounds,
     read_tlv,
 )
 from fuzz.budget import fuzz
@@ -59,3 +60,4 @@ def test_the_tlv_readers_read_or_refuse(data: bytes, where: int) -> None:
     found = answer(children, data, 0, len(data))
     if found is not None:
         assert sum(t.hl + t.length for t in found) == len(data)
+    assert key_derivation_rounds(data) >= 0

@@ -39,11 +39,19 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.types import PrivateKeyTypes
 from cryptography.hazmat.primitives.serialization import pkcs7, pkcs12
 
-from certkit.certificates.derwalk import DerError, Tag, children, detect_kind, read_tlv
+from certkit.certificates.derwalk import (
+    DerError,
+    Tag,
+    children,
+    detect_kind,
+    key_derivation_rounds,
+    read_tlv,
+)
 from certkit.errors import InputError
 
 __all__ = [
     "MAX_FILE_BYTES",
+    "MAX_KDF_ROUNDS",
     "BlockProblem",
     "Bundle",
     "Item",
@@ -60,6 +68,13 @@ __all__ = [
 
 MAX_FILE_BYTES = 16 * 1024 * 1024
 """Files larger than this (16 MiB) are refused before any byte is read."""
+
+MAX_KDF_ROUNDS = 4_000_000
+"""The most rounds of password hashing a PKCS #12 file or an encrypted key may ask for.
+
+Real files ask for 2,048 to 600,000; reading a file runs what it asks for, so a file asking
+for billions (a few bytes changed) would hang certkit: such a file is refused unread.
+"""
 
 ItemKind: TypeAlias = Literal["certificate", "csr", "private key"]
 """What an [`Item`][certkit.certificates.load.Item] holds."""
@@ -482,6 +497,8 @@ def _password_bytes(password: str | bytes | None) -> bytes | None:
 def _load_pkcs12(
     data: bytes, source: str, password: str | bytes | None, notes: list[str]
 ) -> Bundle:
+    if key_derivation_rounds(data) > MAX_KDF_ROUNDS:
+        raise InputError(f"{source}: a PKCS #12 file that {_TOO_MANY_ROUNDS}")
     raw = _password_bytes(password)
     attempts = [raw] if raw is not None else [None, b""]
     loaded = None
@@ -679,10 +696,27 @@ def _check_der_length(number: int, kind: str, der: bytes) -> None:
         )
 
 
+_TOO_MANY_ROUNDS = (
+    f"asks for more than {MAX_KDF_ROUNDS:,} rounds of password hashing; certkit does not "
+    "read it (keytool and openssl ask for 10,000 or fewer): export it again"
+)
+
+
+def _pem_der(whole: bytes) -> bytes:
+    """The DER of a PEM block, read leniently (for the key derivation check only)."""
+    body = b"".join(whole.split(b"-----")[2].split())
+    try:
+        return base64.b64decode(body + b"=" * (-len(body) % 4))
+    except binascii.Error:
+        return b""
+
+
 # Deliberate boilerplate: PEM and DER keys (load_private_key below) are read and their
 # password errors explained alike, each with the messages of its own format.
 def _pem_key(number: int, whole: bytes, password: str | bytes | None) -> PrivateKeyTypes:
     raw = _password_bytes(password)
+    if raw is not None and key_derivation_rounds(_pem_der(whole)) > MAX_KDF_ROUNDS:
+        raise _BlockError(f"private key block {number} {_TOO_MANY_ROUNDS}")
     try:
         return serialization.load_pem_private_key(whole, raw)
     except TypeError:
@@ -867,6 +901,8 @@ def load_private_key(
         if shape not in ("private key", "encrypted private key"):
             what = {"certificate": "a certificate"}.get(shape, _DER_NAMES.get(shape, "not DER"))
             raise InputError(f"{source}: this is {what}, not a private key; give the key file")
+        if raw is not None and key_derivation_rounds(data) > MAX_KDF_ROUNDS:
+            raise InputError(f"{source}: a private key that {_TOO_MANY_ROUNDS}")
         try:
             return serialization.load_der_private_key(data, raw)
         except TypeError:
