@@ -10,9 +10,10 @@ can read.
 from __future__ import annotations
 
 import pytest
+from bad_inputs import bad_subject_certificate, duplicate_extension_certificate
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
-from cryptography.x509.oid import ExtensionOID
+from cryptography.x509.oid import ExtendedKeyUsageOID, ExtensionOID
 
 from certkit.certificates.anatomy import describe
 from certkit.certificates.derwalk import (
@@ -23,19 +24,24 @@ from certkit.certificates.derwalk import (
     key_derivation_rounds,
     read_tlv,
 )
+from certkit.certificates.lint import lint_report
 from certkit.certificates.load import (
     MAX_KDF_ROUNDS,
     load_bundle,
+    load_certificates,
     load_private_key,
 )
+from certkit.certificates.verify import verify_chain
 from certkit.errors import InputError
 from certkit.tls.wire import Record, RecordSplitter, messages_from_records
 from fuzz.corpus import (
     AT,
     DER_SEEDS,
+    HOST,
     INTERMEDIATE,
     LAB,
     PASSWORD,
+    ROOT,
     SERVER,
     armour,
 )
@@ -170,6 +176,116 @@ def test_an_encrypted_key_asking_for_billions_of_rounds_is_refused() -> None:
     assert [p.block for p in bundle.problems] == [2]
     with pytest.raises(InputError, match="the private key is encrypted; give its password"):
         load_private_key(der, "key.der")  # without a password nothing is derived
+
+
+# -- load: exceptions cryptography raises besides ValueError -----------------------------------
+
+
+def test_pkcs7_of_another_content_type_is_refused() -> None:
+    """UnsupportedAlgorithm from cryptography's PKCS #7 reader."""
+    data = tlv(0x30, bytes.fromhex("06092a864886f70d010701") + tlv(0xA0, tlv(0x04, b"payload")))
+    with pytest.raises(InputError, match=r"x\.p7b: a PKCS #7 file that does not decode"):
+        load_bundle(data, "x.p7b")
+    bundle_pem = pem(SERVER.certificate) + armour(data, "PKCS7")
+    bundle = load_bundle(bundle_pem, "x.pem")
+    assert bundle.certificates == [SERVER.certificate]
+    assert "PKCS #7 block 2 does not decode" in bundle.problems[0].message
+
+
+@pytest.mark.parametrize(
+    ("seed", "version", "message"),
+    [
+        ("server", 2, "3 is not a valid X509 version"),
+        ("csr", 0, "1 is not a valid CSR version"),
+        ("pkcs7", 2, "3 is not a valid X509 version"),
+    ],
+)
+def test_a_version_no_certificate_has_is_refused(seed: str, version: int, message: str) -> None:
+    """x509.InvalidVersion, which is not a ValueError."""
+    data = with_integer(DER_SEEDS[seed], version, bytes([version + 1]))
+    with pytest.raises(InputError, match=message):
+        load_bundle(data, "x.der")
+    label = {"csr": "CERTIFICATE REQUEST", "pkcs7": "PKCS7"}.get(seed, "CERTIFICATE")
+    bundle = load_bundle(pem(ROOT.certificate) + armour(data, label), "x.pem")
+    assert bundle.certificates == [ROOT.certificate]
+    assert message in bundle.problems[0].message
+    with pytest.raises(InputError, match=message):
+        load_certificates(armour(data, label), "x.pem")
+
+
+def key_variants() -> dict[str, bytes]:
+    sec1, ed25519 = DER_SEEDS["sec1 key"], DER_SEEDS["ed25519 key"]
+    p256 = bytes.fromhex("06082a8648ce3d030107")
+    return {
+        # UnsupportedAlgorithm: a curve nobody knows
+        "unknown curve": sec1.replace(p256, bytes.fromhex("06085386") + p256[4:]),
+        # InternalError: an Ed25519 key's 32 bytes under the OID of Ed448
+        "Ed448 OID on an Ed25519 key": ed25519.replace(
+            b"\x06\x03\x2b\x65\x70", b"\x06\x03\x2b\x65\x71"
+        ),
+        # ValueError on the second try: a password given for a damaged unencrypted key
+        "damaged RSA key": DER_SEEDS["rsa key"][:11]
+        + bytes([DER_SEEDS["rsa key"][11] ^ 1])
+        + DER_SEEDS["rsa key"][12:],
+    }
+
+
+@pytest.mark.parametrize("name", key_variants())
+@pytest.mark.parametrize("password", [None, PASSWORD])
+def test_a_key_cryptography_cannot_set_up_is_refused(name: str, password: bytes | None) -> None:
+    der = key_variants()[name]
+    label = "EC PRIVATE KEY" if name == "unknown curve" else "PRIVATE KEY"
+    if name == "damaged RSA key":
+        label = "RSA PRIVATE KEY"
+    with pytest.raises(InputError, match=r"key\.der: "):
+        load_private_key(der, "key.der", password=password)
+    with pytest.raises(InputError, match=r"key\.pem: .*private key block 1"):
+        load_private_key(armour(der, label), "key.pem", password=password)
+    bundle = load_bundle(
+        pem(SERVER.certificate) + armour(der, label), "combined.pem", password=password
+    )
+    assert bundle.certificates == [SERVER.certificate] and bundle.problems
+
+
+# -- lint and verify: names cryptography reads lazily ------------------------------------------
+
+
+def test_lint_reports_a_certificate_whose_subject_does_not_decode() -> None:
+    """ValueError from ``cert.subject`` in the server-no-san and ca-has-eku checks."""
+    report = lint_report(bad_subject_certificate(), role="server", at=AT)
+    assert report.subject == "(subject does not decode)"
+    assert "server-no-san" in [f.rule for f in report.findings]
+    good = LAB.intermediate_ca(
+        ROOT,
+        "zzzzca",
+        extra_extensions=[(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), False)],
+        label="eku ca",
+    ).der
+    bad = x509.load_der_x509_certificate(good.replace(b"zzzzca", b"\xff\xfe\xff\xfe\xff\xfe"))
+    findings = {f.rule: f.message for f in lint_report(bad, role="ca", at=AT).findings}
+    assert "root CA" not in findings["ca-has-eku"]
+
+
+def test_lint_refuses_a_certificate_with_a_duplicate_extension() -> None:
+    """x509.DuplicateExtension, which is not a ValueError, from ``cert.extensions``."""
+    with pytest.raises(InputError, match=r"extensions do not parse \(Duplicate"):
+        lint_report(duplicate_extension_certificate(), at=AT)
+
+
+def test_verify_refuses_a_certificate_whose_names_do_not_decode() -> None:
+    """ValueError from cryptography's verifier (a leaf) and from the explanation (any)."""
+    bad = bad_subject_certificate()
+    chains = {
+        "the leaf certificate": (bad, [INTERMEDIATE.certificate], [ROOT.certificate]),
+        "intermediate certificate 1": (SERVER.certificate, [bad], [ROOT.certificate]),
+        "trusted certificate 2": (SERVER.certificate, [], [ROOT.certificate, bad]),
+    }
+    for which, (leaf, intermediates, trust) in chains.items():
+        for host, client in ((HOST, False), (None, True)):
+            with pytest.raises(
+                InputError, match=f"^{which}: its subject or issuer does not decode"
+            ):
+                verify_chain(leaf, intermediates, trust, host=host, client=client, at=AT)
 
 
 # -- wire: linear in the bytes however they arrive ---------------------------------------------

@@ -267,7 +267,7 @@ class _Subject:
         self.expiring_days = expiring
         try:
             self.extensions = cert.extensions
-        except ValueError as exc:
+        except (ValueError, x509.DuplicateExtension) as exc:
             raise InputError(
                 f"the certificate's extensions do not parse ({exc}); it cannot be linted"
             ) from None
@@ -381,7 +381,10 @@ def _serial_octets(cert: x509.Certificate) -> bytes:
 @_check("server-no-san")
 def _server_no_san(c: _Subject) -> str | None:
     san = c.ext(x509.SubjectAlternativeName)
-    cn = common_name(c.cert.subject)
+    try:
+        cn = common_name(c.cert.subject)
+    except ValueError:  # the subject does not decode (cryptography reads it lazily)
+        cn = None
     where = f"the name {cn!r} is only in the subject CN" if cn else "the subject has no CN either"
     if san is None:
         return f"no subjectAltName extension: {where}, which browsers and Go ignore"
@@ -424,7 +427,10 @@ def _ca_has_eku(c: _Subject) -> str | None:
     eku = c.eku
     if eku is None:
         return None
-    root = " (a root CA should carry none)" if c.cert.issuer == c.cert.subject else ""
+    try:
+        root = " (a root CA should carry none)" if c.cert.issuer == c.cert.subject else ""
+    except ValueError:  # a name does not decode: whether this is a root is not known
+        root = ""
     return (
         f"extendedKeyUsage {extended_key_usages(eku)} limits every certificate below this CA{root}"
     )

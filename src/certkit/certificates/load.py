@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import Literal, TypeAlias
 
 from cryptography import x509
-from cryptography.exceptions import UnsupportedAlgorithm
+from cryptography.exceptions import InternalError, UnsupportedAlgorithm
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.types import PrivateKeyTypes
 from cryptography.hazmat.primitives.serialization import pkcs7, pkcs12
@@ -459,7 +459,7 @@ def _load_der(data: bytes, source: str, password: str | bytes | None, notes: lis
     if shape == "pkcs7":
         try:
             certs = pkcs7.load_der_pkcs7_certificates(data)
-        except ValueError as exc:
+        except (ValueError, UnsupportedAlgorithm, x509.InvalidVersion) as exc:
             raise InputError(
                 f"{source}: a PKCS #7 file that does not decode ({_short(exc)}); export it again"
             ) from None
@@ -468,7 +468,7 @@ def _load_der(data: bytes, source: str, password: str | bytes | None, notes: lis
     if shape == "csr":
         try:
             return Bundle(source, "DER", [Item(1, "csr", x509.load_der_x509_csr(data))], [], notes)
-        except ValueError as exc:
+        except (ValueError, x509.InvalidVersion) as exc:
             raise InputError(
                 f"{source}: looks like a DER certificate request but does not decode "
                 f"({_short(exc)}); create the request again"
@@ -480,7 +480,7 @@ def _load_der(data: bytes, source: str, password: str | bytes | None, notes: lis
         )
     try:
         certificate = x509.load_der_x509_certificate(data)
-    except ValueError as exc:
+    except (ValueError, x509.InvalidVersion) as exc:
         raise InputError(
             f"{source}: looks like DER but does not decode as a certificate ({_short(exc)}); "
             "check that the file was transferred in binary mode"
@@ -634,7 +634,7 @@ def _pem_item(
         _check_der_length(number, "certificate", der)
         try:
             return [Item(number, "certificate", x509.load_der_x509_certificate(der))]
-        except ValueError as exc:
+        except (ValueError, x509.InvalidVersion) as exc:
             shape = _der_shape(der)
             if shape in _DER_NAMES:
                 raise _BlockError(
@@ -650,7 +650,7 @@ def _pem_item(
         _check_der_length(number, "certificate signing request", der)
         try:
             return [Item(number, "csr", x509.load_der_x509_csr(der))]
-        except ValueError as exc:
+        except (ValueError, x509.InvalidVersion) as exc:
             raise _BlockError(
                 f"block {number} is a certificate signing request (CSR) that does not decode "
                 f"({_short(exc)}); create the request again"
@@ -658,7 +658,7 @@ def _pem_item(
     if label in _PKCS7_LABELS:
         try:
             certs = pkcs7.load_pem_pkcs7_certificates(whole)
-        except ValueError as exc:
+        except (ValueError, UnsupportedAlgorithm, x509.InvalidVersion) as exc:
             raise _BlockError(
                 f"PKCS #7 block {number} does not decode ({_short(exc)}); export it again"
             ) from None
@@ -726,7 +726,12 @@ def _pem_key(number: int, whole: bytes, password: str | bytes | None) -> Private
                 "give it with --password"
             ) from None
         # A password for a key that is not encrypted: the key is still readable.
-        return serialization.load_pem_private_key(whole, None)
+        try:
+            return serialization.load_pem_private_key(whole, None)
+        except (ValueError, UnsupportedAlgorithm, InternalError) as exc:
+            raise _BlockError(
+                f"private key block {number} does not decode ({_short(exc)}); copy it again"
+            ) from None
     except ValueError as exc:
         if "password" in str(exc).lower() or "decrypt" in str(exc).lower():
             raise _BlockError(
@@ -734,6 +739,11 @@ def _pem_key(number: int, whole: bytes, password: str | bytes | None) -> Private
             ) from None
         raise _BlockError(
             f"private key block {number} does not decode ({_short(exc)}); copy it again"
+        ) from None
+    except InternalError:  # key data OpenSSL refuses (an Ed448 OID on an Ed25519 key)
+        raise _BlockError(
+            f"private key block {number} does not decode (OpenSSL refuses its key data); "
+            "copy it again"
         ) from None
     except UnsupportedAlgorithm as exc:
         raise _BlockError(
@@ -910,11 +920,25 @@ def load_private_key(
                 raise InputError(
                     f"{source}: the private key is encrypted; give its password with --password"
                 ) from None
-            return serialization.load_der_private_key(data, None)
+            try:  # a password for a key that is not encrypted: read it without
+                return serialization.load_der_private_key(data, None)
+            except (ValueError, UnsupportedAlgorithm, InternalError) as exc:
+                raise InputError(
+                    f"{source}: the private key does not decode ({_short(exc)})"
+                ) from None
         except ValueError:
             raise InputError(
                 f"{source}: the private key's password is wrong, or the key does not decode; "
                 "check the password"
+            ) from None
+        except InternalError:  # key data OpenSSL refuses (an Ed448 OID on an Ed25519 key)
+            raise InputError(
+                f"{source}: the private key does not decode (OpenSSL refuses its key data)"
+            ) from None
+        except UnsupportedAlgorithm as exc:
+            raise InputError(
+                f"{source}: the private key uses an algorithm this system cannot read "
+                f"({_short(exc)})"
             ) from None
     notes: list[str] = []
     text = _text_of(data, notes)

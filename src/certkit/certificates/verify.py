@@ -392,6 +392,9 @@ def verify_chain(
             raise InputError(f"max chain depth {max_chain_depth}: give a number from 0 to 255")
         builder = builder.max_chain_depth(max_chain_depth)
     untrusted = list(intermediates)
+    _check_names([leaf], "the leaf certificate")
+    _check_names(untrusted, "intermediate certificate {n}")
+    _check_names(anchors, "trusted certificate {n}")
     verify: Callable[[], list[x509.Certificate]]
     if client:
         if host is not None:
@@ -442,6 +445,22 @@ def verify_chain(
 
 
 # -- inputs ------------------------------------------------------------------------------------
+
+
+def _check_names(certificates: Sequence[x509.Certificate], what: str) -> None:
+    """Refuse a certificate whose subject or issuer does not decode.
+
+    cryptography reads them lazily, and the explanation of a verdict names certificates by
+    them. ``{n}`` in ``what`` is the certificate's number.
+    """
+    for number, cert in enumerate(certificates, start=1):
+        try:
+            cert.subject, cert.issuer  # noqa: B018
+        except ValueError as exc:
+            raise InputError(
+                f"{what.format(n=number)}: its subject or issuer does not decode ({exc}); "
+                "it cannot be verified (certkit inspect shows what can be read)"
+            ) from None
 
 
 def _utc(at: dt.datetime | None) -> dt.datetime:
