@@ -79,7 +79,6 @@ for billions (a few bytes changed) would hang certkit: such a file is refused un
 ItemKind: TypeAlias = Literal["certificate", "csr", "private key"]
 """What an [`Item`][certkit.certificates.load.Item] holds."""
 
-_PEM_BLOCK = re.compile(rb"-----BEGIN ([A-Z0-9 #]+)-----(.*?)-----END \1-----", re.DOTALL)
 _PEM_BEGIN = re.compile(rb"-----BEGIN ([A-Z0-9 #]+)-----")
 _BASE64_TEXT = re.compile(rb"[A-Za-z0-9+/=\s]+")
 _NOT_A_CERTIFICATE = {
@@ -785,6 +784,8 @@ def keys_match(certificate: x509.Certificate, private_key: PrivateKeyTypes) -> b
 def _check_keys(bundle: Bundle) -> None:
     """Add a problem for each private key that belongs to no certificate of the bundle."""
     certificates = [i for i in bundle.items if isinstance(i.value, x509.Certificate)]
+    # Each certificate's public key once, not once a key: keys_match in a loop was quadratic.
+    public_keys = {_public_der(c.value) for c in certificates} - {None}
     for item in bundle.items:
         if item.kind != "private key":
             continue
@@ -792,7 +793,7 @@ def _check_keys(bundle: Bundle) -> None:
             continue
         key = item.value
         assert not isinstance(key, x509.Certificate | x509.CertificateSigningRequest)
-        if any(keys_match(c.value, key) for c in certificates):  # type: ignore[arg-type]
+        if _public_der(key) in public_keys:
             continue
         first = certificates[0].value
         assert isinstance(first, x509.Certificate)
@@ -943,11 +944,14 @@ def load_private_key(
     notes: list[str] = []
     text = _text_of(data, notes)
     keys: list[PrivateKeyTypes] = []
-    for number, block in enumerate(_PEM_BLOCK.finditer(text), start=1):
-        label = block.group(1)
+    # _pem_blocks, not a regex from each BEGIN to its END: thousands of BEGIN lines without an
+    # END made that search rescan the rest of the file from every one of them.
+    for number, (label, whole, _, _) in enumerate(_pem_blocks(text), start=1):
+        if whole is None:
+            continue  # no END line
         if label in _KEY_LABELS:
             try:
-                keys.append(_pem_key(number, block.group(0), password))
+                keys.append(_pem_key(number, whole, password))
             except _BlockError as exc:
                 raise InputError(f"{source}: {exc}") from None
         elif not keys:
