@@ -9,6 +9,8 @@ can read.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from bad_inputs import bad_subject_certificate, duplicate_extension_certificate
 from cryptography import x509
@@ -32,10 +34,12 @@ from certkit.certificates.load import (
     load_private_key,
 )
 from certkit.certificates.verify import verify_chain
+from certkit.cli.app import main
 from certkit.errors import InputError
 from certkit.tls.wire import Record, RecordSplitter, messages_from_records
 from fuzz.corpus import (
     AT,
+    CLIENT,
     DER_SEEDS,
     HOST,
     INTERMEDIATE,
@@ -71,6 +75,9 @@ def with_integer(der: bytes, old: int, new: bytes) -> bytes:
             node.content, hits = new, hits + 1
     assert hits
     return encode(nodes)
+
+
+CLIENT_KEY = CLIENT.key_pem().encode()
 
 
 def pem(cert: x509.Certificate) -> bytes:
@@ -286,6 +293,37 @@ def test_verify_refuses_a_certificate_whose_names_do_not_decode() -> None:
                 InputError, match=f"^{which}: its subject or issuer does not decode"
             ):
                 verify_chain(leaf, intermediates, trust, host=host, client=client, at=AT)
+
+
+def bit_string_cn_certificate() -> x509.Certificate:
+    """A subject CN whose value is a BIT STRING: cryptography raises TypeError reading it."""
+    nodes = parse(SERVER.der)
+    assert nodes is not None
+    (cn,) = [
+        h[i] for h, i in flatten(nodes) if h[i].tag == b"\x0c" and h[i].content == b"localhost"
+    ]
+    cn.tag, cn.content = b"\x03", b"\x00localhost"
+    return x509.load_der_x509_certificate(encode(nodes))
+
+
+def test_a_name_attribute_of_an_impossible_type_is_not_a_traceback(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """TypeError (not ValueError) from ``cert.subject``, found by the long fuzz run."""
+    cert = bit_string_cn_certificate()
+    with pytest.raises(TypeError):
+        cert.subject  # noqa: B018
+    description = describe(cert, at=AT)
+    assert description.certificates[0].problems[0].field == "subject"
+    assert lint_report(cert, at=AT).subject == "(subject does not decode)"
+    with pytest.raises(InputError, match="the leaf certificate: its subject or issuer"):
+        verify_chain(cert, [INTERMEDIATE.certificate], [ROOT.certificate], host=HOST, at=AT)
+    bundle = load_bundle(pem(cert) + CLIENT_KEY, "combined.pem")
+    assert "does not belong to the certificate with serial" in bundle.problems[0].message
+    path = tmp_path / "odd.pem"
+    path.write_bytes(pem(cert))
+    assert main(["fingerprint", str(path)]) == 0
+    assert "(subject unreadable: see certkit inspect)" in capsys.readouterr().out
 
 
 # -- wire: linear in the bytes however they arrive ---------------------------------------------

@@ -787,7 +787,7 @@ def _name_der(cert: x509.Certificate, which: Literal["subject", "issuer"]) -> by
     try:
         name: x509.Name = getattr(cert, which)
         return name.public_bytes()
-    except ValueError:  # cryptography reads names lazily; a damaged one fails here
+    except (ValueError, TypeError):  # names are read lazily; a damaged one fails here
         return None
 
 

@@ -383,7 +383,7 @@ def _server_no_san(c: _Subject) -> str | None:
     san = c.ext(x509.SubjectAlternativeName)
     try:
         cn = common_name(c.cert.subject)
-    except ValueError:  # the subject does not decode (cryptography reads it lazily)
+    except (ValueError, TypeError):  # the subject does not decode (read lazily)
         cn = None
     where = f"the name {cn!r} is only in the subject CN" if cn else "the subject has no CN either"
     if san is None:
@@ -429,7 +429,7 @@ def _ca_has_eku(c: _Subject) -> str | None:
         return None
     try:
         root = " (a root CA should carry none)" if c.cert.issuer == c.cert.subject else ""
-    except ValueError:  # a name does not decode: whether this is a root is not known
+    except (ValueError, TypeError):  # a name does not decode: whether this is a root is not known
         root = ""
     return (
         f"extendedKeyUsage {extended_key_usages(eku)} limits every certificate below this CA{root}"
@@ -708,7 +708,7 @@ def lint_report(
     findings.sort(key=lambda f: _SEVERITIES.index(f.severity))
     try:
         name = cert.subject.rfc4514_string()
-    except ValueError:
+    except (ValueError, TypeError):  # TypeError: an attribute of a type its OID cannot have
         name = "(subject does not decode)"
     return Report(name, chosen, reason, moment, findings, source)
 

@@ -811,7 +811,7 @@ def _check_keys(bundle: Bundle) -> None:
 def _subject(certificate: x509.Certificate) -> str:
     try:
         return certificate.subject.rfc4514_string() or "with an empty subject"
-    except ValueError:
+    except (ValueError, TypeError):  # TypeError: an attribute of a type its OID cannot have
         return f"with serial {certificate.serial_number:X}"
 
 

@@ -456,7 +456,7 @@ def _check_names(certificates: Sequence[x509.Certificate], what: str) -> None:
     for number, cert in enumerate(certificates, start=1):
         try:
             cert.subject, cert.issuer  # noqa: B018
-        except ValueError as exc:
+        except (ValueError, TypeError) as exc:  # TypeError: an attribute of an impossible type
             raise InputError(
                 f"{what.format(n=number)}: its subject or issuer does not decode ({exc}); "
                 "it cannot be verified (certkit inspect shows what can be read)"

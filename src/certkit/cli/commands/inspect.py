@@ -95,7 +95,7 @@ def _check_key(path: str, key_path: str, password: str | None) -> str | None:
         return None
     try:
         subject = leaf.subject.rfc4514_string()
-    except ValueError:
+    except (ValueError, TypeError):  # TypeError: an attribute of a type its OID cannot have
         subject = f"with serial {leaf.serial_number:X}"
     return (
         f"{key_path}: the private key does not belong to the certificate {subject} in {path} "
