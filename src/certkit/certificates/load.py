@@ -784,6 +784,8 @@ def keys_match(certificate: x509.Certificate, private_key: PrivateKeyTypes) -> b
 def _check_keys(bundle: Bundle) -> None:
     """Add a problem for each private key that belongs to no certificate of the bundle."""
     certificates = [i for i in bundle.items if isinstance(i.value, x509.Certificate)]
+    if not any(i.kind == "private key" for i in bundle.items):
+        return
     # Each certificate's public key once, not once a key: keys_match in a loop was quadratic.
     public_keys = {_public_der(c.value) for c in certificates} - {None}
     for item in bundle.items:
