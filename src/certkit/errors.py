@@ -49,7 +49,7 @@ def _escaped(text: str) -> str:
 
 
 def quote(value: object, limit: int = _QUOTE_LIMIT) -> str:
-    """A value the user gave, ready to stand in a message: quoted, escaped and bounded.
+    r"""A value the user gave, ready to stand in a message: quoted, escaped and bounded.
 
     Control characters, bytes that were not UTF-8 and Unicode line separators are written as
     escapes, so that a file name cannot end a line or move the cursor; a long value is cut,
@@ -62,8 +62,8 @@ def quote(value: object, limit: int = _QUOTE_LIMIT) -> str:
     Examples:
         >>> quote("server.pem")
         "'server.pem'"
-        >>> quote("evil\\x1b[2Jname\\n")
-        "'evil\\\\x1b[2Jname\\\\n'"
+        >>> quote("evil\x1b[2Jname\n")
+        "'evil\\x1b[2Jname\\n'"
         >>> quote("x" * 100, limit=10)
         "'xxxxxxxxxx...' (100 characters)"
     """
@@ -74,14 +74,14 @@ def quote(value: object, limit: int = _QUOTE_LIMIT) -> str:
 
 
 def one_line(message: object, limit: int = MESSAGE_LIMIT) -> str:
-    """A message as one printable line of at most ``limit`` characters.
+    r"""A message as one printable line of at most ``limit`` characters.
 
     Control characters and line breaks are escaped (a message is one line even if a library's
     text held several), and a message longer than ``limit`` is cut with ``...``.
 
     Examples:
-        >>> one_line("first line\\nsecond line")
-        'first line\\\\nsecond line'
+        >>> one_line("first line\nsecond line")
+        'first line\\nsecond line'
         >>> len(one_line("word " * 100))
         200
     """
