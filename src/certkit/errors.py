@@ -85,7 +85,9 @@ def one_line(message: object, limit: int = MESSAGE_LIMIT) -> str:
         >>> len(one_line("word " * 100))
         200
     """
-    text = _escaped(" ".join(str(message).split(" ")).strip())
+    # Only the first ``limit`` characters can show, and escaping never shortens a character:
+    # escape those (and one more, to know it was cut), not a message of megabytes.
+    text = _escaped(" ".join(str(message).split(" ")).strip()[: limit + 1])
     if len(text) <= limit:
         return text
     return text[: limit - 3].rstrip() + "..."
