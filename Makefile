@@ -87,6 +87,7 @@ bench: system-deps install
 	$(BIN)/python bench/pki_vs_trustme.py
 	$(BIN)/python bench/handshakes.py
 	$(BIN)/python bench/verify_hostile_pool.py
+	$(BIN)/python bench/bundles.py
 	$(BIN)/python bench/run.py
 
 lock:

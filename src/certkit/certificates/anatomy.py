@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import itertools
 import re
 import textwrap
 from collections.abc import Callable, Sequence
@@ -50,7 +51,6 @@ from certkit.certificates.load import (
     BlockProblem,
     Bundle,
     Item,
-    keys_match,
     read_bundle,
     reason,
 )
@@ -801,6 +801,84 @@ def _as_bundle(obj: Describable, source: str) -> Bundle:
     return Bundle(source, "object", [Item(i, "certificate", c) for i, c in enumerate(obj, 1)])
 
 
+_MAX_ISSUER_PROBES = 8
+"""How many distinct certificates named as a certificate's issuer are tried as its signer."""
+
+
+def _name_der(cert: x509.Certificate, which: Literal["subject", "issuer"]) -> bytes | None:
+    try:
+        name: x509.Name = getattr(cert, which)
+        return name.public_bytes()
+    except (ValueError, TypeError):  # names are read lazily; a damaged one fails here
+        return None
+
+
+def _public_key_der(holder: x509.Certificate | PrivateKeyTypes) -> bytes | None:
+    try:
+        return holder.public_key().public_bytes(
+            serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
+        )
+    except (ValueError, UnsupportedAlgorithm):
+        return None
+
+
+def _key_identifier(cert: x509.Certificate, kind: type[x509.ExtensionType]) -> bytes | None:
+    """The subject key identifier, or the authority key identifier's keyIdentifier, if any."""
+    try:
+        value = cert.extensions.get_extension_for_class(kind).value
+    except Exception:  # absent, duplicated or malformed: no identifier to go by
+        return None
+    if isinstance(value, x509.SubjectKeyIdentifier):
+        return value.digest
+    return value.key_identifier if isinstance(value, x509.AuthorityKeyIdentifier) else None
+
+
+def _link_issuers(
+    entries: list[Entry], certificates: list[tuple[int, x509.Certificate]]
+) -> list[Entry]:
+    """Which certificate of the file signed which: the first whose key verifies the signature.
+
+    Only certificates whose subject is the issuer's name can have signed it, so candidates are
+    looked up by name, those whose subject key identifier is the certificate's authority key
+    identifier first; copies of one certificate are tried once, at most
+    ``_MAX_ISSUER_PROBES`` per certificate, and each verdict is kept: a bundle of thousands
+    of certificates costs time in proportion to their number, not to its square.
+    """
+    by_number = dict(certificates)
+    identity = {e.number: e.fingerprints[-1].hex for e in entries if e.kind == "certificate"}
+    # (subject, subject key identifier or None): fingerprint: first number with it
+    by_subject: dict[tuple[bytes, bytes | None], dict[str, int]] = {}
+    for number, cert in certificates:
+        name = _name_der(cert, "subject")
+        if name is not None:
+            for key_id in {None, _key_identifier(cert, x509.SubjectKeyIdentifier)}:
+                by_subject.setdefault((name, key_id), {}).setdefault(identity[number], number)
+    verdicts: dict[tuple[str, str], bool] = {}
+    linked: list[Entry] = []
+    for entry in entries:
+        if isinstance(entry, CertificateDescription) and not entry.self_signed:
+            cert = by_number[entry.number]
+            name = _name_der(cert, "issuer")
+            authority = _key_identifier(cert, x509.AuthorityKeyIdentifier)
+            first = by_subject.get((name, authority), {}) if name and authority else {}
+            rest = by_subject.get((name, None), {}) if name else {}
+            tried: set[str] = set()
+            for fingerprint, number in itertools.chain(first.items(), rest.items()):
+                if fingerprint in tried:
+                    continue
+                if len(tried) == _MAX_ISSUER_PROBES:
+                    break
+                tried.add(fingerprint)
+                pair = (identity[entry.number], fingerprint)
+                if pair not in verdicts:
+                    verdicts[pair] = signed_by(cert, by_number[number])
+                if verdicts[pair] and number != entry.number:
+                    entry = replace(entry, issued_by=number)
+                    break
+        linked.append(entry)
+    return linked
+
+
 def describe(
     obj: Describable, *, at: dt.datetime | None = None, source: str = "input"
 ) -> Description:
@@ -842,28 +920,25 @@ def describe(
             certificates.append((number, item.value))
         elif isinstance(item.value, x509.CertificateSigningRequest):
             entries.append(_describe_request(item.value, len(entries) + 1, item.block))
-    # Which certificate of the file signed which.
-    linked: list[Entry] = []
-    for entry in entries:
-        if isinstance(entry, CertificateDescription) and not entry.self_signed:
-            cert = dict(certificates)[entry.number]
-            for number, candidate in certificates:
-                if number != entry.number and signed_by(cert, candidate):
-                    entry = replace(entry, issued_by=number)
-                    break
-        linked.append(entry)
+    linked = _link_issuers(entries, certificates)
+    # Which certificate each key belongs to: the first with its public key (one lookup a key).
+    by_public_key: dict[bytes, int] = {}
+    for number, cert in certificates:
+        der = _public_key_der(cert)
+        if der is not None:
+            by_public_key.setdefault(der, number)
     keys = []
     for item in bundle.items:
         if item.kind != "private key":
             continue
         key = item.value
         assert not isinstance(key, x509.Certificate | x509.CertificateSigningRequest)
-        matches = [n for n, c in certificates if keys_match(c, key)]
+        der = _public_key_der(key)
         try:
             info: PublicKeyInfo | None = _public_key_info(key)
         except TypeError:
             info = None
-        keys.append(KeyDescription(item.block, info, matches[0] if matches else None))
+        keys.append(KeyDescription(item.block, info, by_public_key.get(der) if der else None))
     return Description(
         source=bundle.source,
         encoding=bundle.encoding,
@@ -948,7 +1023,26 @@ def _render(d: Description, width: int) -> str:
     return "\n".join(out) + "\n"
 
 
-_HEX = re.compile(r"^(.*?)((?:[0-9A-Fa-f]{2}:){16,}[0-9A-Fa-f]{2})$")
+_HEX_DIGITS = frozenset("0123456789abcdefABCDEF")
+
+
+def _hex_tail(value: str) -> int | None:
+    """Where ``value`` ends in 17 or more colon-separated hex pairs (a fingerprint), or ``None``.
+
+    Read backwards pair by pair: a regular expression for it backtracked quadratically on a
+    long value that almost ends so (a subject of ``AA:AA:...`` and one more character).
+    """
+
+    def pair(at: int) -> bool:
+        return value[at] in _HEX_DIGITS and value[at + 1] in _HEX_DIGITS
+
+    start = len(value) - 2
+    if start < 0 or not pair(start):
+        return None
+    pairs = 1
+    while start >= 3 and value[start - 1] == ":" and pair(start - 3):
+        start, pairs = start - 3, pairs + 1
+    return start if pairs >= 17 else None
 
 
 def _row(name: str, value: str, indent: int = 2, width: int = 1000) -> str:
@@ -967,9 +1061,9 @@ def _row(name: str, value: str, indent: int = 2, width: int = 1000) -> str:
 
 def _continued(value: str, room: int, pad: str) -> list[str]:
     """``value`` cut to ``room`` columns: the first piece, then the others with ``pad``."""
-    match = _HEX.match(value)
-    if match:
-        prefix, hexed = match.group(1), match.group(2)
+    start = _hex_tail(value)
+    if start is not None:
+        prefix, hexed = value[:start], value[start:]
         chunks = [hexed[i : i + 48].rstrip(":") for i in range(0, len(hexed), 48)]
         if prefix and len(prefix) + len(chunks[0]) > room:
             return [prefix.rstrip(), *(pad + chunk for chunk in chunks)]

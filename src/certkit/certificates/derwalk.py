@@ -45,6 +45,7 @@ __all__ = [
     "der_walk",
     "detect_kind",
     "hex_view",
+    "key_derivation_rounds",
     "oid_name",
     "read_tlv",
 ]
@@ -54,10 +55,20 @@ Kind: TypeAlias = Literal["auto", "certificate", "csr", "crl", "generic"]
 from the
 shape of the outer structure; ``"generic"`` walks any DER without field names."""
 
-MAX_DEPTH = 64
-"""How deep the walk goes (a certificate nests about 10 levels); deeper TLVs are not walked."""
-
 _CLASSES = ("universal", "application", "context", "private")
+
+_MAX_TAG_OCTETS = 5
+"""The most octets a high tag number takes (35 bits; X.509 uses numbers below 31)."""
+
+_MAX_ARC_OCTETS = 20
+"""The most octets one arc of an OBJECT IDENTIFIER takes (140 bits; a UUID arc takes 19)."""
+
+MAX_DEPTH = 64
+"""How deeply [`der_walk`][certkit.certificates.derwalk.der_walk] walks nested TLVs.
+
+A certificate nests about 12 deep; a TLV deeper than this is listed with a problem and its
+content is not walked, so that hostile DER nested thousands deep costs no more than flat DER.
+"""
 
 _UNIVERSAL = {
     1: "BOOLEAN",
@@ -258,6 +269,8 @@ def read_tlv(der: bytes, offset: int = 0, end: int | None = None) -> tuple[Tag, 
         while True:
             if pos >= end:
                 raise DerError(f"tag at offset {offset} is cut short", offset)
+            if pos - offset > _MAX_TAG_OCTETS:
+                raise DerError(f"tag number at offset {offset} is too big", offset)
             byte = der[pos]
             pos += 1
             number = (number << 7) | (byte & 0x7F)
@@ -369,11 +382,16 @@ def _decode_oid(content: bytes) -> str:
         raise ValueError("OBJECT IDENTIFIER is empty or cut short")
     arcs: list[int] = []
     value = 0
+    octets = 0
     for byte in content:
+        octets += 1
+        if octets > _MAX_ARC_OCTETS:  # each octet shifts a growing number: keep it small
+            raise ValueError(f"OBJECT IDENTIFIER has an arc of more than {_MAX_ARC_OCTETS} octets")
         value = (value << 7) | (byte & 0x7F)
         if not byte & 0x80:
             arcs.append(value)
             value = 0
+            octets = 0
     first = arcs[0]
     head = [0, first] if first < 40 else [1, first - 40] if first < 80 else [2, first - 80]
     return ".".join(str(a) for a in head + arcs[1:])
@@ -1132,6 +1150,92 @@ class _Walker:
                 problem = f"unexpected {child.tag.name} after the last field of {spec.type_name}"
             self.tree.generic(child, _join(path, f"?{child.offset}"), depth, "", problem)
         return values
+
+
+# Where a file says how much work deriving a key from its password takes: the OID of the
+# algorithm (as DER bytes, all but the last arc), its possible last arcs, and which fields of
+# the parameters SEQUENCE after it multiply to the cost.
+_KDFS = (
+    # PBKDF2 (.12) and PKCS #5 v1.5 PBES1 (.1, .3, .4, .6, .10, .11): {salt, iterationCount, ...}
+    (bytes.fromhex("06092a864886f70d0105"), frozenset({1, 3, 4, 6, 10, 11, 12}), (1,)),
+    # PKCS #12 PBE (RFC 7292 appendix C): pkcs-12PbeParams {salt, iterations}
+    (bytes.fromhex("060a2a864886f70d010c01"), frozenset(range(1, 7)), (1,)),
+    # scrypt (RFC 7914 section 7): {salt, costParameter, blockSize, parallelizationParameter}
+    (bytes.fromhex("06092b06010401da4704"), frozenset({11}), (1, 2, 3)),
+)
+_HUGE = 2**64
+
+
+def _small_int(der: bytes, tlv: TLV) -> int:
+    """A non-negative INTEGER's value, at most 2**64 (read without converting a huge one)."""
+    if tlv.tag != Tag("universal", False, 2) or tlv.length == 0:
+        return 0
+    content = der[tlv.start : tlv.end]
+    if len(content.lstrip(b"\x00")) > 8:
+        return 0 if content[0] & 0x80 else _HUGE
+    return max(0, int.from_bytes(content, "big", signed=True))
+
+
+def _kdf_cost(der: bytes, offset: int, fields: tuple[int, ...]) -> int:
+    """The product of the INTEGER ``fields`` of the parameters SEQUENCE at ``offset``, or 0."""
+    try:
+        tag, hl, length = read_tlv(der, offset)
+        if tag != Tag("universal", True, 16):
+            return 0
+        pos, end, cost = offset + hl, offset + hl + length, 1
+        for index in range(max(fields) + 1):  # only the first few fields: constant work
+            tag, hl, length = read_tlv(der, pos, end)
+            if index in fields:
+                cost *= _small_int(der, TLV(pos, tag, hl, length))
+            pos += hl + length
+    except DerError:
+        return 0
+    return min(cost, _HUGE)
+
+
+def _mac_rounds(der: bytes) -> int:
+    """The iterations of a PKCS #12 file's MacData (RFC 7292 section 4), or 0."""
+    try:
+        tag, hl, length = read_tlv(der)
+        top = children(der, hl, hl + length) if tag == Tag("universal", True, 16) else []
+        if len(top) < 3 or top[2].tag != Tag("universal", True, 16):
+            return 0
+        mac = children(der, top[2].start, top[2].end)
+    except DerError:
+        return 0
+    return _small_int(der, mac[2]) if len(mac) >= 3 else 0
+
+
+def key_derivation_rounds(der: bytes) -> int:
+    """How many rounds of key derivation reading DER with a password would run.
+
+    A PKCS #12 file and an encrypted private key say in their own bytes how often the password
+    is hashed (PBKDF2 and PBES1 iteration counts, PKCS #12 PBE and MAC iterations, scrypt's
+    cost): a few thousand in real files, but a hostile file can ask for billions and so hang
+    whoever opens it. This finds every such count, at any depth (inside OCTET STRINGs too),
+    by looking for the algorithms' OIDs, in time linear in the length of ``der``.
+
+    Args:
+        der: The DER bytes of a PKCS #12 file or an encrypted private key (any bytes work).
+
+    Returns:
+        The sum of the counts (for scrypt, N times r times p), each capped at 2**64; 0 when
+        none is found.
+
+    Examples:
+        >>> params = bytes.fromhex("300e0408" + "11" * 8 + "020207d0")  # salt, 2000
+        >>> key_derivation_rounds(bytes.fromhex("06092a864886f70d01050c") + params)
+        2000
+    """
+    total = _mac_rounds(der)
+    for prefix, last_arcs, fields in _KDFS:
+        pos = der.find(prefix)
+        while pos >= 0:
+            after = pos + len(prefix)
+            if after < len(der) and der[after] in last_arcs:
+                total += _kdf_cost(der, after + 1, fields)
+            pos = der.find(prefix, pos + 1)
+    return total
 
 
 def detect_kind(der: bytes) -> Literal["certificate", "csr", "crl", "generic"]:

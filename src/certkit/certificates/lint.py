@@ -310,7 +310,7 @@ class _Subject:
             try:
                 name: x509.Name = getattr(cert, part)
                 name.rfc4514_string()  # reads every attribute
-            except ValueError as exc:
+            except (ValueError, TypeError) as exc:  # TypeError: an attribute of an impossible type
                 self.names_problem = self.names_problem or (part, exc)
             else:
                 setattr(self, part, name)

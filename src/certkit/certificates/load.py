@@ -34,16 +34,24 @@ from pathlib import Path
 from typing import Literal, TypeAlias
 
 from cryptography import x509
-from cryptography.exceptions import UnsupportedAlgorithm
+from cryptography.exceptions import InternalError, UnsupportedAlgorithm
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.types import PrivateKeyTypes
 from cryptography.hazmat.primitives.serialization import pkcs7, pkcs12
 
-from certkit.certificates.derwalk import DerError, Tag, children, detect_kind, read_tlv
+from certkit.certificates.derwalk import (
+    DerError,
+    Tag,
+    children,
+    detect_kind,
+    key_derivation_rounds,
+    read_tlv,
+)
 from certkit.errors import InputError, quote, shown
 from certkit.files import name_of, read_file
 
 __all__ = [
+    "MAX_KDF_ROUNDS",
     "BlockProblem",
     "Bundle",
     "Item",
@@ -59,10 +67,16 @@ __all__ = [
     "subject_label",
 ]
 
+MAX_KDF_ROUNDS = 4_000_000
+"""The most rounds of password hashing a PKCS #12 file or an encrypted key may ask for.
+
+Real files ask for 2,048 to 600,000; reading a file runs what it asks for, so a file asking
+for billions (a few bytes changed) would hang certkit: such a file is refused unread.
+"""
+
 ItemKind: TypeAlias = Literal["certificate", "csr", "private key"]
 """What an [`Item`][certkit.certificates.load.Item] holds."""
 
-_PEM_BLOCK = re.compile(rb"-----BEGIN ([A-Z0-9 #]+)-----(.*?)-----END \1-----", re.DOTALL)
 _PEM_BEGIN = re.compile(rb"-----BEGIN ([A-Z0-9 #]+)-----")
 _BASE64_TEXT = re.compile(rb"[A-Za-z0-9+/=\s]+")
 _NOT_A_CERTIFICATE = {
@@ -489,7 +503,7 @@ def _load_der(data: bytes, source: str, password: str | bytes | None, notes: lis
     if shape == "pkcs7":
         try:
             certs = pkcs7.load_der_pkcs7_certificates(data)
-        except ValueError as exc:
+        except (ValueError, UnsupportedAlgorithm, x509.InvalidVersion) as exc:
             raise InputError(
                 f"{name}: a PKCS #7 file that does not decode ({reason(exc)}); export it again"
             ) from None
@@ -498,7 +512,7 @@ def _load_der(data: bytes, source: str, password: str | bytes | None, notes: lis
     if shape == "csr":
         try:
             return Bundle(source, "DER", [Item(1, "csr", x509.load_der_x509_csr(data))], [], notes)
-        except ValueError as exc:
+        except (ValueError, x509.InvalidVersion) as exc:
             raise InputError(
                 f"{name}: looks like a DER certificate request but does not decode "
                 f"({reason(exc)}); create the request again"
@@ -553,13 +567,15 @@ def _load_pkcs12(
     data: bytes, source: str, password: str | bytes | None, notes: list[str]
 ) -> Bundle:
     name = name_of(source)
+    if key_derivation_rounds(data) > MAX_KDF_ROUNDS:
+        raise InputError(f"{name}: a PKCS #12 file that {_TOO_MANY_ROUNDS}")
     raw = _password_bytes(password)
     if raw is not None:
         try:
             raw.decode("utf-8")
         except UnicodeDecodeError:
             raise InputError(
-                f"{source}: the password holds bytes that are not UTF-8, and a PKCS #12 "
+                f"{name}: the password holds bytes that are not UTF-8, and a PKCS #12 "
                 "password is text (RFC 7292 appendix B.1); give it as UTF-8"
             ) from None
     attempts = [raw] if raw is not None else [None, b""]
@@ -709,7 +725,7 @@ def _pem_item(
         _check_der_length(number, "certificate signing request", der)
         try:
             return [Item(number, "csr", x509.load_der_x509_csr(der))]
-        except ValueError as exc:
+        except (ValueError, x509.InvalidVersion) as exc:
             raise _BlockError(
                 f"block {number} is a certificate signing request (CSR) that does not decode "
                 f"({reason(exc)}); create the request again"
@@ -717,7 +733,7 @@ def _pem_item(
     if label in _PKCS7_LABELS:
         try:
             certs = pkcs7.load_pem_pkcs7_certificates(whole)
-        except ValueError as exc:
+        except (ValueError, UnsupportedAlgorithm, x509.InvalidVersion) as exc:
             raise _BlockError(
                 f"PKCS #7 block {number} does not decode ({reason(exc)}); export it again"
             ) from None
@@ -758,10 +774,27 @@ def _check_der_length(number: int, kind: str, der: bytes) -> None:
         )
 
 
+_TOO_MANY_ROUNDS = (
+    f"asks for more than {MAX_KDF_ROUNDS:,} rounds of password hashing; certkit does not "
+    "read it (keytool and openssl ask for 10,000 or fewer): export it again"
+)
+
+
+def _pem_der(whole: bytes) -> bytes:
+    """The DER of a PEM block, read leniently (for the key derivation check only)."""
+    body = b"".join(whole.split(b"-----")[2].split())
+    try:
+        return base64.b64decode(body + b"=" * (-len(body) % 4))
+    except binascii.Error:
+        return b""
+
+
 # Deliberate boilerplate: PEM and DER keys (load_private_key below) are read and their
 # password errors explained alike, each with the messages of its own format.
 def _pem_key(number: int, whole: bytes, password: str | bytes | None) -> PrivateKeyTypes:
     raw = _password_bytes(password)
+    if raw is not None and key_derivation_rounds(_pem_der(whole)) > MAX_KDF_ROUNDS:
+        raise _BlockError(f"private key block {number} {_TOO_MANY_ROUNDS}")
     try:
         return serialization.load_pem_private_key(whole, raw)
     except TypeError:
@@ -771,7 +804,12 @@ def _pem_key(number: int, whole: bytes, password: str | bytes | None) -> Private
                 "give it with --password-file or --password-env"
             ) from None
         # A password for a key that is not encrypted: the key is still readable.
-        return serialization.load_pem_private_key(whole, None)
+        try:
+            return serialization.load_pem_private_key(whole, None)
+        except (ValueError, UnsupportedAlgorithm, InternalError) as exc:
+            raise _BlockError(
+                f"private key block {number} does not decode ({reason(exc)}); copy it again"
+            ) from None
     except ValueError as exc:
         if "password" in str(exc).lower() or "decrypt" in str(exc).lower():
             raise _BlockError(
@@ -779,6 +817,11 @@ def _pem_key(number: int, whole: bytes, password: str | bytes | None) -> Private
             ) from None
         raise _BlockError(
             f"private key block {number} does not decode ({reason(exc)}); copy it again"
+        ) from None
+    except InternalError:  # key data OpenSSL refuses (an Ed448 OID on an Ed25519 key)
+        raise _BlockError(
+            f"private key block {number} does not decode (OpenSSL refuses its key data); "
+            "copy it again"
         ) from None
     except UnsupportedAlgorithm as exc:
         raise _BlockError(
@@ -820,6 +863,10 @@ def keys_match(certificate: x509.Certificate, private_key: PrivateKeyTypes) -> b
 def _check_keys(bundle: Bundle) -> None:
     """Add a problem for each private key that belongs to no certificate of the bundle."""
     certificates = [i for i in bundle.items if isinstance(i.value, x509.Certificate)]
+    if not any(i.kind == "private key" for i in bundle.items):
+        return
+    # Each certificate's public key once, not once a key: keys_match in a loop was quadratic.
+    public_keys = {_public_der(c.value) for c in certificates} - {None}
     for item in bundle.items:
         if item.kind != "private key":
             continue
@@ -827,7 +874,7 @@ def _check_keys(bundle: Bundle) -> None:
             continue
         key = item.value
         assert not isinstance(key, x509.Certificate | x509.CertificateSigningRequest)
-        if any(keys_match(c.value, key) for c in certificates):  # type: ignore[arg-type]
+        if _public_der(key) in public_keys:
             continue
         first = certificates[0].value
         assert isinstance(first, x509.Certificate)
@@ -966,6 +1013,8 @@ def load_private_key(
         if shape not in ("private key", "encrypted private key"):
             what = {"certificate": "a certificate"}.get(shape, _DER_NAMES.get(shape, "not DER"))
             raise InputError(f"{name}: this is {what}, not a private key; give the key file")
+        if raw is not None and key_derivation_rounds(data) > MAX_KDF_ROUNDS:
+            raise InputError(f"{name}: a private key that {_TOO_MANY_ROUNDS}")
         try:
             return serialization.load_der_private_key(data, raw)
         except TypeError:
@@ -974,20 +1023,36 @@ def load_private_key(
                     f"{name}: the private key is encrypted; give its password with "
                     "--password-file or --password-env"
                 ) from None
-            return serialization.load_der_private_key(data, None)
+            try:  # a password for a key that is not encrypted: read it without
+                return serialization.load_der_private_key(data, None)
+            except (ValueError, UnsupportedAlgorithm, InternalError) as exc:
+                raise InputError(
+                    f"{name}: the private key does not decode ({reason(exc)})"
+                ) from None
         except ValueError:
             raise InputError(
                 f"{name}: the private key's password is wrong, or the key does not decode; "
                 "check the password"
             ) from None
+        except InternalError:  # key data OpenSSL refuses (an Ed448 OID on an Ed25519 key)
+            raise InputError(
+                f"{name}: the private key does not decode (OpenSSL refuses its key data)"
+            ) from None
+        except UnsupportedAlgorithm as exc:
+            raise InputError(
+                f"{name}: the private key uses an algorithm this system cannot read ({reason(exc)})"
+            ) from None
     notes: list[str] = []
     text = _text_of(data, notes)
     keys: list[PrivateKeyTypes] = []
-    for number, block in enumerate(_PEM_BLOCK.finditer(text), start=1):
-        label = block.group(1)
+    # _pem_blocks, not a regex from each BEGIN to its END: thousands of BEGIN lines without an
+    # END made that search rescan the rest of the file from every one of them.
+    for number, (label, whole, _, _) in enumerate(_pem_blocks(text), start=1):
+        if whole is None:
+            continue  # no END line
         if label in _KEY_LABELS:
             try:
-                keys.append(_pem_key(number, block.group(0), password))
+                keys.append(_pem_key(number, whole, password))
             except _BlockError as exc:
                 raise InputError(f"{name}: {exc}") from None
         elif not keys:

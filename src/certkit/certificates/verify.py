@@ -1004,7 +1004,7 @@ def _subject(cert: x509.Certificate) -> x509.Name:
     try:
         name = cert.subject
         name.rfc4514_string()
-    except ValueError:
+    except (ValueError, TypeError):  # TypeError: an attribute of a type its OID cannot have
         return _UNREADABLE
     return name
 
@@ -1014,7 +1014,7 @@ def _issuer(cert: x509.Certificate) -> x509.Name:
     try:
         name = cert.issuer
         name.rfc4514_string()
-    except ValueError:
+    except (ValueError, TypeError):  # TypeError: an attribute of a type its OID cannot have
         return _UNREADABLE
     return name
 

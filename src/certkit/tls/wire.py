@@ -451,11 +451,13 @@ class RecordSplitter:
 
     def __init__(self, sender: Side) -> None:
         self.sender = sender
-        self._buffer = b""
+        # Appended to in place: bytes fed a few at a time are not copied again on every call.
+        self._buffer = bytearray()
 
     def feed(self, data: bytes) -> list[Record]:
         """The records completed by ``data``; a partial record waits for more bytes."""
-        buffer = self._buffer + data if self._buffer else data
+        buffer = self._buffer
+        buffer += data
         found: list[Record] = []
         pos, size = 0, len(buffer)
         while size - pos >= 5:
@@ -463,15 +465,15 @@ class RecordSplitter:
             end = pos + 5 + length
             if end > size:
                 break
-            found.append(_record(self.sender, buffer[pos:end]))
+            found.append(_record(self.sender, bytes(buffer[pos:end])))
             pos = end
-        self._buffer = buffer[pos:]
+        del buffer[:pos]
         return found
 
     @property
     def pending(self) -> bytes:
         """Bytes of a record not yet complete."""
-        return self._buffer
+        return bytes(self._buffer)
 
 
 def split_handshake(buffer: bytes) -> tuple[list[bytes], bytes]:
@@ -498,7 +500,7 @@ def messages_from_records(records: Iterable[Record]) -> list[Message]:
     they are left out.
     """
     messages: list[Message] = []
-    buffers: dict[Side, bytes] = {"client": b"", "server": b""}
+    buffers: dict[Side, bytearray] = {"client": bytearray(), "server": bytearray()}
     encrypted: dict[Side, bool] = {"client": False, "server": False}
     for record in records:
         if record.content_type == 20:
@@ -516,9 +518,12 @@ def messages_from_records(records: Iterable[Record]) -> list[Message]:
                 )
             )
         elif record.content_type == 22 and not encrypted[record.sender]:
-            complete, buffers[record.sender] = split_handshake(
-                buffers[record.sender] + record.payload
-            )
+            buffer = buffers[record.sender]
+            buffer += record.payload
+            if len(buffer) < 4 or len(buffer) < 4 + int.from_bytes(buffer[1:4], "big"):
+                continue  # the first message is not complete: wait without copying the buffer
+            complete, rest = split_handshake(bytes(buffer))
+            buffers[record.sender] = bytearray(rest)
             for raw in complete:
                 name = HANDSHAKE_TYPES.get(raw[0], f"unknown({raw[0]})")
                 messages.append(

@@ -32,7 +32,7 @@ def run(args: argparse.Namespace) -> int:
             pairs = ":".join(hexed[i : i + 2] for i in range(0, len(hexed), 2))
             try:
                 subject = cert.subject.rfc4514_string()
-            except ValueError:  # fields are parsed lazily; a malformed subject fails here
+            except (ValueError, TypeError):  # fields are parsed lazily: a bad subject fails here
                 subject = "(subject unreadable: see certkit inspect)"
             print(f"{args.algorithm.upper()} {pairs}  {subject}")
     return 0
