@@ -1001,18 +1001,17 @@ _UNREADABLE = x509.Name([x509.NameAttribute(x509.NameOID.COMMON_NAME, "(name doe
 
 def _subject(cert: x509.Certificate) -> x509.Name:
     """The subject, or a stand-in when it does not decode (cryptography reads it lazily)."""
-    try:
-        name = cert.subject
-        name.rfc4514_string()
-    except (ValueError, TypeError):  # TypeError: an attribute of a type its OID cannot have
-        return _UNREADABLE
-    return name
+    return _readable(cert, "subject")
 
 
 def _issuer(cert: x509.Certificate) -> x509.Name:
     """The issuer, or a stand-in when it does not decode."""
+    return _readable(cert, "issuer")
+
+
+def _readable(cert: x509.Certificate, part: str) -> x509.Name:
     try:
-        name = cert.issuer
+        name: x509.Name = getattr(cert, part)
         name.rfc4514_string()
     except (ValueError, TypeError):  # TypeError: an attribute of a type its OID cannot have
         return _UNREADABLE
