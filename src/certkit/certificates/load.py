@@ -199,8 +199,8 @@ class Bundle:
         name = name_of(self.source)
         if len(problems) == 1:
             return InputError(f"{name}: {problems[0].message}")
-        listed = "; ".join(p.message for p in problems)
-        if len(listed) > _LISTED_LIMIT:  # the error is one line: name the first, count the rest
+        listed = "; ".join(p.message for p in problems[:4])  # one line: the first, counted
+        if len(problems) > 4 or len(listed) > _LISTED_LIMIT:
             return InputError(f"{name}: {len(problems)} problems; the first: {problems[0].message}")
         return InputError(f"{name}: {len(problems)} problems: {listed}")
 
@@ -652,7 +652,7 @@ def _load_pem(text: bytes, source: str, password: str | bytes | None, notes: lis
     wanted = _CERT_LABELS | _CSR_LABELS | _PKCS7_LABELS
     alone = not any(label in wanted for label, _, _, _ in blocks)
     for number, (label, whole, body, _) in enumerate(blocks, start=1):
-        name = label.decode()
+        name = label.decode() if len(label) <= 40 else quote(label.decode(), 30)
         if alone and label in _KEY_LABELS:  # keys with no certificate: say what they are
             what = _NOT_A_CERTIFICATE[label]
             problems.append(
@@ -740,7 +740,7 @@ def _pem_item(
         return [Item(number, "certificate", c) for c in certs]
     if label in _KEY_LABELS:
         return [Item(number, "private key", _pem_key(number, whole, password))]
-    what = _NOT_A_CERTIFICATE.get(label, f"a {label.decode()} block")
+    what = _NOT_A_CERTIFICATE.get(label, f"a {quote(label.decode(), 30)} block")
     todo = _WHAT_TO_DO.get(what, "give a certificate file")
     raise _BlockError(f"block {number} is {what}, not a certificate; {todo}")
 
@@ -1059,7 +1059,7 @@ def load_private_key(
             what = (
                 "a certificate"
                 if label in _CERT_LABELS
-                else _NOT_A_CERTIFICATE.get(label, f"a {label.decode()} block")
+                else _NOT_A_CERTIFICATE.get(label, f"a {quote(label.decode(), 30)} block")
             )
             raise InputError(
                 f"{name}: block {number} is {what}, not a private key; give the key file"
