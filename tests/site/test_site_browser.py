@@ -70,8 +70,8 @@ DIAGRAMS_DRAWN_JS = "(n) => document.querySelectorAll('div.mermaid').length >= n
 
 # For each console/pycon block: what a reader means to copy (each line without its prompt,
 # output lines left out; computed from the markup, independently of the CSS), and what the
-# copy button really put on the clipboard, its tab selected first. Material copies synchronously in the click handler
-# (clipboard.js), so the clipboard is read right after the click.
+# copy button really put on the clipboard, its tab selected first. Material copies synchronously
+# in the click handler (clipboard.js), so the clipboard is read a frame after the click.
 COPY_ALL_JS = """async () => {
   const results = [];
   for (const block of document.querySelectorAll('.language-console, .language-pycon')) {
@@ -95,10 +95,19 @@ COPY_ALL_JS = """async () => {
       return clone.textContent.replace(/\\n$/, '');
     });
     await navigator.clipboard.writeText('<nothing copied>');
-    block.querySelector('button.md-code__button[data-md-type="copy"]').click();
+    // clipboard.js copies with document.execCommand('copy'), which Chromium now and then
+    // refuses while the page is busy (CI saw one block of the long API page copy nothing, twice
+    // in a row of runs): click again, as a reader would, a frame later, until the clipboard
+    // changes or three clicks have copied nothing (a button that never copies still fails).
+    let copied = '<nothing copied>';
+    for (let click = 0; click < 3 && copied === '<nothing copied>'; click++) {
+      block.querySelector('button.md-code__button[data-md-type="copy"]').click();
+      await new Promise(frame => requestAnimationFrame(frame));
+      copied = await navigator.clipboard.readText();
+    }
     results.push({
       expected: typed.join('\\n').replace(/\\s+$/, ''),
-      copied: await navigator.clipboard.readText(),
+      copied: copied,
       prompts: [...code.querySelectorAll('.gp')].map(p => p.textContent),
       output: [...code.querySelectorAll('.go')].map(p => p.textContent).filter(t => t.trim()),
     });
