@@ -31,13 +31,17 @@ GROUPS = "secp384r1,x25519"
 """The example ``--groups`` value in messages."""
 
 __all__ = [
+    "FILE_OPTIONS",
     "add_files",
     "add_handshake_options",
     "add_json",
     "add_password",
+    "add_seed",
     "add_time",
+    "checked",
     "handshake_options",
     "parse_time",
+    "password",
     "stdin_once",
 ]
 
