@@ -257,13 +257,11 @@ def write_file(
     try:
         _create(temporary, data, PRIVATE_MODE if private else PUBLIC_MODE)
         os.replace(temporary, target)
-    except OSError as exc:
+    except BaseException as exc:  # nothing half-written stays behind, whatever happened
         with contextlib.suppress(OSError):
             temporary.unlink()
-        raise InputError(f"{shown(target)}: cannot be written ({_os_problem(exc)})") from None
-    except BaseException:
-        with contextlib.suppress(OSError):
-            temporary.unlink()
+        if isinstance(exc, OSError):
+            raise InputError(f"{shown(target)}: cannot be written ({_os_problem(exc)})") from None
         raise
     return target
 
@@ -337,10 +335,9 @@ def write_files(
             for name in files:
                 os.replace(building / name, target / name)
             building.rmdir()
-    except OSError as exc:
+    except BaseException as exc:  # nothing half-made stays behind, whatever happened
         shutil.rmtree(building, ignore_errors=True)
-        raise InputError(f"{shown(target)}: cannot be written ({_os_problem(exc)})") from None
-    except BaseException:
-        shutil.rmtree(building, ignore_errors=True)
+        if isinstance(exc, OSError):
+            raise InputError(f"{shown(target)}: cannot be written ({_os_problem(exc)})") from None
         raise
     return [target / name for name in files]

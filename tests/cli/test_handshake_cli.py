@@ -13,8 +13,7 @@ import sys
 from pathlib import Path
 
 import pytest
-
-CERTKIT = Path(sys.executable).parent / "certkit"
+from commands import run_certkit as certkit
 
 DECK = [
     "--key-type",
@@ -26,17 +25,6 @@ DECK = [
     "--client-auth",
     "required",
 ]
-
-
-def certkit(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [str(CERTKIT), *args],
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=120,
-        env={"PATH": "/usr/bin:/bin", "LC_ALL": "C.UTF-8", "TZ": "UTC"},
-    )
 
 
 def test_the_decks_handshake_as_curl_prints_it() -> None:
@@ -179,9 +167,6 @@ def test_bad_input_is_one_line_and_exit_2(argv: list[str], fragment: str) -> Non
 
 
 def test_tls13_ciphers_and_groups_options() -> None:
-    import subprocess
-    import sys
-    from pathlib import Path
 
     certkit = str(Path(sys.executable).parent / "certkit")
     out = subprocess.run(

@@ -12,7 +12,6 @@ verify 1 with an explanation), and whatever can still be described is described.
 from __future__ import annotations
 
 import subprocess
-import sys
 import warnings
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -21,11 +20,11 @@ from pathlib import Path
 import bad_inputs
 import pytest
 from bad_inputs import INTERMEDIATE, ROOT, der, pem
+from commands import run_certkit as certkit
 
 from certkit.cli.app import main
 from certkit.errors import MESSAGE_LIMIT
 
-CERTKIT = Path(sys.executable).parent / "certkit"
 AT = "2026-01-02T00:00:00Z"
 COMMANDS = ("inspect", "lint", "fingerprint", "verify")
 
@@ -170,18 +169,6 @@ def _hostile() -> dict[str, Hostile]:
 
 
 HOSTILE = _hostile()
-
-
-def certkit(*args: str | Path, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [str(CERTKIT), *map(str, args)],
-        capture_output=True,
-        text=True,
-        check=False,
-        cwd=cwd,
-        env={"PATH": "/usr/bin:/bin", "LC_ALL": "C.UTF-8", "TZ": "UTC"},
-        timeout=120,
-    )
 
 
 def argv(command: str, name: str) -> list[str]:

@@ -10,28 +10,16 @@ from __future__ import annotations
 import datetime as dt
 import json
 import subprocess
-import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 from bad_inputs import BAD_INPUTS, SERVER, Case, write_case
+from commands import CERTKIT
+from commands import run_certkit as certkit
 
 from certkit.certificates.anatomy import describe_file
 from certkit.cli.app import main
-
-CERTKIT = Path(sys.executable).parent / "certkit"
-
-
-def certkit(*args: str | Path, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [str(CERTKIT), *map(str, args)],
-        capture_output=True,
-        text=True,
-        check=False,
-        cwd=cwd,
-        env={"PATH": "/usr/bin:/bin", "LC_ALL": "C.UTF-8", "TZ": "UTC"},
-    )
 
 
 def argv(case: Case, tmp_path: Path) -> list[str]:

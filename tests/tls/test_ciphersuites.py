@@ -19,11 +19,11 @@ import re
 import shutil
 import ssl
 import subprocess
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from commands import run_certkit as certkit
 
 from certkit.datafiles import data_file
 from certkit.errors import InputError
@@ -31,7 +31,6 @@ from certkit.tls.ciphersuites import Suite, explain, openssl_suites, suites
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = Path(str(data_file("ciphersuites.json")))
-CERTKIT = Path(sys.executable).parent / "certkit"
 HEADERS = [Path("/usr/include/openssl/ssl3.h"), Path("/usr/include/openssl/tls1.h")]
 
 
@@ -497,16 +496,6 @@ def test_bad_tls_version() -> None:
 
 
 # -- the real command ----------------------------------------------------------------------
-
-
-def certkit(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [str(CERTKIT), *args],
-        capture_output=True,
-        text=True,
-        check=False,
-        env={"PATH": "/usr/bin:/bin", "LC_ALL": "C.UTF-8", "TZ": "UTC"},
-    )
 
 
 def test_command_explains_each_name() -> None:
