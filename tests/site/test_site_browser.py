@@ -71,49 +71,51 @@ DIAGRAMS_DRAWN_JS = "(n) => document.querySelectorAll('div.mermaid').length >= n
 # For each console/pycon block: what a reader means to copy (each line without its prompt,
 # output lines left out; computed from the markup, independently of the CSS), and what the
 # copy button really put on the clipboard, its tab selected first. Material copies synchronously
-# in the click handler (clipboard.js), so the clipboard is read a frame after the click.
-COPY_ALL_JS = """async () => {
-  const results = [];
-  for (const block of document.querySelectorAll('.language-console, .language-pycon')) {
-    // A block in a closed <details> (a folded proof) or in an inactive tab is not rendered, and
-    // copies nothing or copies without the CSS: open the details and select the tabs around it
-    // first, as a reader would.
-    for (let d = block.closest('details'); d; d = d.parentElement.closest('details')) d.open = true;
-    const tabs = [];
-    for (let b = block.closest('.tabbed-block'); b; b = b.parentElement.closest('.tabbed-block'))
-      tabs.unshift(b);
-    for (const b of tabs) {
-      const set = b.closest('.tabbed-set');
-      const input = set.querySelectorAll(':scope > input')[[...b.parentElement.children].indexOf(b)];
-      set.querySelector(`label[for="${input.id}"]`).click();
-    }
-    const code = block.querySelector('pre > code');
-    const lines = [...code.querySelectorAll(':scope > span[id^="__span"]')];
-    const typed = lines.filter(l => !l.querySelector('.go')).map(l => {
-      const clone = l.cloneNode(true);
-      clone.querySelectorAll('.gp').forEach(p => p.remove());
-      return clone.textContent.replace(/\\n$/, '');
-    });
-    await navigator.clipboard.writeText('<nothing copied>');
-    // clipboard.js copies with document.execCommand('copy'), which Chromium now and then
-    // refuses while the page is busy (CI saw one block of the long API page copy nothing, twice
-    // in a row of runs): click again, as a reader would, a frame later, until the clipboard
-    // changes or three clicks have copied nothing (a button that never copies still fails).
-    let copied = '<nothing copied>';
-    for (let click = 0; click < 3 && copied === '<nothing copied>'; click++) {
-      block.querySelector('button.md-code__button[data-md-type="copy"]').click();
-      await new Promise(frame => requestAnimationFrame(frame));
-      copied = await navigator.clipboard.readText();
-    }
-    results.push({
-      expected: typed.join('\\n').replace(/\\s+$/, ''),
-      copied: copied,
-      prompts: [...code.querySelectorAll('.gp')].map(p => p.textContent),
-      output: [...code.querySelectorAll('.go')].map(p => p.textContent).filter(t => t.trim()),
-    });
+# in the click handler (clipboard.js, document.execCommand('copy')), so the clipboard is read a
+# frame after the click. Chromium lets execCommand copy only while the page has transient user
+# activation, which Playwright's evaluate grants and which lasts 5 seconds: one evaluate per block
+# (COPY_ONE_JS), never one for the whole page (a long page under load ran past 5 s and its last
+# blocks copied nothing). The activation is reported, so a failure says which cause it was.
+COPY_BLOCKS = ".language-console, .language-pycon"
+COPY_ONE_JS = """async ([selector, index]) => {
+  const block = document.querySelectorAll(selector)[index];
+  // A block in a closed <details> (a folded proof) or in an inactive tab is not rendered, and
+  // copies nothing or copies without the CSS: open the details and select the tabs around it
+  // first, as a reader would.
+  for (let d = block.closest('details'); d; d = d.parentElement.closest('details')) d.open = true;
+  const tabs = [];
+  for (let b = block.closest('.tabbed-block'); b; b = b.parentElement.closest('.tabbed-block'))
+    tabs.unshift(b);
+  for (const b of tabs) {
+    const set = b.closest('.tabbed-set');
+    const input = set.querySelectorAll(':scope > input')[[...b.parentElement.children].indexOf(b)];
+    set.querySelector(`label[for="${input.id}"]`).click();
   }
-  return results;
+  const code = block.querySelector('pre > code');
+  const lines = [...code.querySelectorAll(':scope > span[id^="__span"]')];
+  const typed = lines.filter(l => !l.querySelector('.go')).map(l => {
+    const clone = l.cloneNode(true);
+    clone.querySelectorAll('.gp').forEach(p => p.remove());
+    return clone.textContent.replace(/\\n$/, '');
+  });
+  await navigator.clipboard.writeText('<nothing copied>');
+  const activated = navigator.userActivation.isActive;
+  block.querySelector('button.md-code__button[data-md-type="copy"]').click();
+  await new Promise(frame => requestAnimationFrame(frame));
+  return {
+    expected: typed.join('\\n').replace(/\\s+$/, ''),
+    copied: await navigator.clipboard.readText(),
+    activated: activated,
+    prompts: [...code.querySelectorAll('.gp')].map(p => p.textContent),
+    output: [...code.querySelectorAll('.go')].map(p => p.textContent).filter(t => t.trim()),
+  };
 }"""
+
+
+def copy_all(page: Any) -> list[dict[str, Any]]:
+    """Click every console/pycon block's copy button, each in its own evaluate (see above)."""
+    count = page.evaluate(f"document.querySelectorAll({COPY_BLOCKS!r}).length")
+    return [page.evaluate(COPY_ONE_JS, [COPY_BLOCKS, index]) for index in range(count)]
 
 
 # The width every code block must fit in: a 1280-pixel browser window (the browser fixture's
@@ -320,7 +322,7 @@ def _visit(context: Any, url: str, html: Path, online: bool) -> Visit:
                 visit.page_errors.append(f"Mermaid did not draw {diagrams} diagrams: {error}")
         visit.facts = page.evaluate(PAGE_FACTS_JS)
         visit.mermaid_svgs = _mermaid_svgs(context, page)
-        visit.copies = page.evaluate(COPY_ALL_JS)
+        visit.copies = copy_all(page)
         # Last: it opens every <details> and selects tabs, which the facts above must not see.
         visit.code_widths = page.evaluate(CODE_WIDTHS_JS)
         for request in finished:
@@ -535,7 +537,7 @@ def test_a_readers_click_copies_like_the_button(
             "async () => (await navigator.clipboard.readText()) !== '<nothing copied>'"
         )
         copied = page.evaluate("navigator.clipboard.readText()")
-        expected = page.evaluate(COPY_ALL_JS)[0]["expected"]
+        expected = page.evaluate(COPY_ONE_JS, [COPY_BLOCKS, 0])["expected"]
     finally:
         page.close()
     assert copied == expected and copied and not copied.startswith("$"), copied
