@@ -2,7 +2,7 @@
 
 RACDCERT, PERMIT, RDEFINE and SETROPTS are TSO commands. Their shape is shared: a command
 name, then operands, each a keyword alone (``TRUST``) or a keyword with a value in parentheses
-(``ID(LIBSERV)``), where a value is words, quoted strings (``'Frank''s cert'``: an apostrophe
+(``ID(ZCSRV1)``), where a value is words, quoted strings (``'Frank''s cert'``: an apostrophe
 doubled inside) and further operands (``SUBJECTSDN(CN('zcee') O('Example'))``). A command goes
 on over several lines when a line ends with ``+`` (the next line's leading blanks and commas are
 dropped) or ``-`` (they are kept), and ``/* ... */`` is a comment (TSO/E "Continuation lines",
@@ -301,16 +301,16 @@ def parse(text: str) -> tuple[list[Command], list[Problem]]:
         The commands, and the problems found (each with a position and what to do).
 
     Examples:
-        >>> commands, problems = parse('''RACDCERT ID(LIBSERV) ADDRING(Liberty.KeyRing)
-        ... RACDCERT ID(LIBSERV) CONNECT(CERTAUTH +
-        ...          LABEL('Frank''s CA') RING(Liberty.KeyRing) USAGE(CERTAUTH))''')
+        >>> commands, problems = parse('''RACDCERT ID(ZCSRV1) ADDRING(ZCEE.Ring)
+        ... RACDCERT ID(ZCSRV1) CONNECT(CERTAUTH +
+        ...          LABEL('Frank''s CA') RING(ZCEE.Ring) USAGE(CERTAUTH))''')
         >>> [c.name for c in commands], problems
         (['RACDCERT', 'RACDCERT'], [])
         >>> connect = commands[1].find("CONNECT")
         >>> connect.values
         ('CERTAUTH',)
         >>> [(o.keyword, o.value) for o in connect.operands]
-        [('LABEL', "Frank's CA"), ('RING', 'Liberty.KeyRing'), ('USAGE', 'CERTAUTH')]
+        [('LABEL', "Frank's CA"), ('RING', 'ZCEE.Ring'), ('USAGE', 'CERTAUTH')]
     """
     problems: list[Problem] = []
     commands = []
