@@ -17,7 +17,7 @@ from typing import Literal
 
 from certkit.zos.text.tso import Command, Operand, Position, parse
 
-__all__ = ["FUNCTIONS", "Finding", "check"]
+__all__ = ["FUNCTIONS", "LABEL_LIMIT", "Finding", "check"]
 
 FUNCTIONS = frozenset(
     {
@@ -43,7 +43,9 @@ FUNCTIONS = frozenset(
 """The RACDCERT functions of zos-syntax.md section 1; a command names exactly one."""
 
 _USER_ID = re.compile(r"[A-Z0-9$#@]{1,8}")  # (V) section 0, Zowe's zoweUser schema
-_LABEL_LIMIT = 32  # (P) section 0
+LABEL_LIMIT = 32
+"""The longest certificate label RACF takes (zos-syntax.md section 0, product knowledge)."""
+
 _RING_LIMIT = 237  # (V) for Top Secret's LABLRING, (P) for RACF: section 0
 _USAGES = frozenset({"PERSONAL", "CERTAUTH", "SITE"})  # (V) section 1.6
 _OWNERS = ("ID", "SITE", "CERTAUTH")
@@ -144,13 +146,13 @@ def _operand(operand: Operand) -> list[Finding]:
     if operand.keyword in ("WITHLABEL", "LABEL") and operand.parenthesised:
         if value is None:
             return [Finding(where, "error", f"{operand.keyword} takes one quoted label")]
-        if len(value) > _LABEL_LIMIT:
+        if len(value) > LABEL_LIMIT:
             return [
                 Finding(
                     where,
                     "error",
                     f"{operand.keyword}: the label has {len(value)} characters; "
-                    f"RACF takes at most {_LABEL_LIMIT}",
+                    f"RACF takes at most {LABEL_LIMIT}",
                 )
             ]
         if not operand.quoted[0]:
