@@ -7,7 +7,7 @@ import pytest
 from certkit.certificates.pki import Lab
 from certkit.errors import InputError
 from certkit.zos.keyring import KeyRing
-from certkit.zos.racf import RECORD_LIMIT, ring_commands
+from certkit.zos.racf import RECORD_LIMIT, ring_access_commands, ring_commands
 from certkit.zos.text.racdcert import check
 from certkit.zos.text.tso import parse
 
@@ -45,3 +45,18 @@ def test_what_racf_cannot_take_is_refused() -> None:
         ring.connect(PKI.root, label=label, usage="CERTAUTH")
         with pytest.raises(InputError):
             ring_commands(ring)
+
+
+def test_ring_access_commands_parse_and_say_who_may_read() -> None:
+    ring = KeyRing("ZCEE.Ring", owner="ZCSRV1")
+    own = ring_access_commands(ring, "zcsrv1")
+    other = ring_access_commands(ring, "LIBSRV")
+    granular = ring_access_commands(ring, "ZCSRV1", granular=True)
+    for lines in (own, other, granular):
+        commands, problems = parse("\n".join(lines))
+        assert problems == [] and max(map(len, lines)) <= RECORD_LIMIT
+        assert commands[-1].name == "SETROPTS" and commands[-1].find("REFRESH")
+    assert "ACCESS(READ)" in " ".join(own) and "ACCESS(UPDATE)" in " ".join(other)
+    assert "RDEFINE RDATALIB ZCSRV1.ZCEE.RING.LST UACC(NONE)" in granular
+    with pytest.raises(InputError):
+        ring_access_commands(ring, "NOT A USER")

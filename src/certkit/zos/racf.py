@@ -22,7 +22,7 @@ from certkit.errors import InputError, quote
 from certkit.zos.keyring import KeyRing, Usage
 from certkit.zos.text.racdcert import LABEL_LIMIT
 
-__all__ = ["RECORD_LIMIT", "quoted", "ring_commands", "wrap"]
+__all__ = ["RECORD_LIMIT", "quoted", "ring_access_commands", "ring_commands", "wrap"]
 
 RECORD_LIMIT = 71
 """The longest line written (SYSTSIN records; zos-syntax.md section 0)."""
@@ -108,4 +108,59 @@ def ring_commands(ring: KeyRing) -> list[str]:
         words.append(f"USAGE({entry.usage.value}))")
         lines += wrap(words)
     lines.append("SETROPTS RACLIST(DIGTRING) REFRESH")
+    return lines
+
+
+def ring_access_commands(ring: KeyRing, user: str, *, granular: bool = False) -> list[str]:
+    r"""The commands that let ``user`` (a server's started task) read ``ring`` and its key.
+
+    Two ways, both from zos-syntax.md section 2 (VERIFIED against IBM's R_datalib pages and
+    Zowe's ZWEKRING and ZWEIKRR1):
+
+    * global (FACILITY): ``IRR.DIGTCERT.LISTRING`` and ``IRR.DIGTCERT.LIST``, READ to read
+      your own ring, UPDATE to read another user's; a private key comes back only from your own
+      certificate connected as PERSONAL;
+    * granular (RDATALIB): ``<OWNER>.<RING>.LST`` (owner and ring name in upper case), READ to
+      read the ring and your own private key; RDATALIB active and RACLISTed.
+
+    The RDEFINE commands fail harmlessly with a message when the profile exists already. A
+    server that reads another user's ring this way gets its certificates but not the owner's
+    private keys: a server's own certificate belongs on a ring the server's user ID owns.
+
+    Args:
+        ring: The ring (its owner and name).
+        user: The user ID that reads it (the Liberty or z/OS Connect server's).
+        granular: Use an RDATALIB profile for this ring instead of the FACILITY profiles.
+
+    Returns:
+        The lines, the refresh last.
+
+    Raises:
+        InputError: If ``user``, the owner or the ring name cannot be what RACF takes.
+
+    Examples:
+        >>> ring = KeyRing(name="ZCEE.Ring", owner="ZCSRV1")
+        >>> print("\n".join(ring_access_commands(ring, "zcsrv1", granular=True)))
+        SETROPTS CLASSACT(RDATALIB) RACLIST(RDATALIB)
+        RDEFINE RDATALIB ZCSRV1.ZCEE.RING.LST UACC(NONE)
+        PERMIT ZCSRV1.ZCEE.RING.LST CLASS(RDATALIB) ID(ZCSRV1) ACCESS(READ)
+        SETROPTS RACLIST(RDATALIB) REFRESH
+    """
+    owner, name = check_ring(ring.owner, ring.name)
+    reader, _ = check_ring(user, name)
+    if granular:
+        profile = f"{owner}.{name.upper()}.LST"
+        return [
+            "SETROPTS CLASSACT(RDATALIB) RACLIST(RDATALIB)",
+            *wrap(["RDEFINE", "RDATALIB", profile, "UACC(NONE)"]),
+            *wrap(["PERMIT", profile, "CLASS(RDATALIB)", f"ID({reader})", "ACCESS(READ)"]),
+            "SETROPTS RACLIST(RDATALIB) REFRESH",
+        ]
+    access = "READ" if reader == owner else "UPDATE"
+    lines: list[str] = []
+    for profile in ("IRR.DIGTCERT.LISTRING", "IRR.DIGTCERT.LIST"):
+        lines += wrap(["RDEFINE", "FACILITY", profile, "UACC(NONE)"])
+    for profile in ("IRR.DIGTCERT.LISTRING", "IRR.DIGTCERT.LIST"):
+        lines += wrap(["PERMIT", profile, "CLASS(FACILITY)", f"ID({reader})", f"ACCESS({access})"])
+    lines.append("SETROPTS RACLIST(FACILITY) REFRESH")
     return lines
