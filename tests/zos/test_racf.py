@@ -8,7 +8,7 @@ from certkit.certificates.pki import Lab
 from certkit.errors import InputError
 from certkit.zos.keyring import KeyRing
 from certkit.zos.racf import RECORD_LIMIT, ring_access_commands, ring_commands
-from certkit.zos.text.racdcert import check
+from certkit.zos.text.commands import check
 from certkit.zos.text.tso import parse
 
 PKI = Lab(seed="racf").pki()

@@ -12,7 +12,7 @@ DIGTRING refresh. Facts used, from ../shared/reference/zos-syntax.md:
   at most 71 characters (section 0; the limit is conservative product knowledge);
 * labels quoted, an apostrophe doubled inside (section 0).
 
-Every command it writes passes [`certkit.zos.text.racdcert.check`][certkit.zos.text.racdcert.check].
+Every command it writes passes [`certkit.zos.text.commands.check`][certkit.zos.text.commands.check].
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from __future__ import annotations
 from certkit.certificates.verify import check_ring
 from certkit.errors import InputError, quote
 from certkit.zos.keyring import KeyRing, Usage
-from certkit.zos.text.racdcert import LABEL_LIMIT
+from certkit.zos.text.commands import LABEL_LIMIT
 
 __all__ = ["RECORD_LIMIT", "quoted", "ring_access_commands", "ring_commands", "wrap"]
 

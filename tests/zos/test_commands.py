@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from certkit.zos.text.racdcert import check
+from certkit.zos.text.commands import check
 
 GOOD = """\
 RACDCERT GENCERT CERTAUTH +
@@ -49,3 +49,29 @@ def test_each_rule(text: str, line: int, column: int, fragment: str) -> None:
 def test_broken_text_is_reported_not_raised() -> None:
     findings = check("RACDCERT ID(A) CONNECT(LABEL('x) RING(R)")
     assert findings and all(f.severity == "error" for f in findings)
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment"),
+    [
+        ("PERMIT CLASS(FACILITY) ID(A) ACCESS(READ)", "names no profile"),
+        ("PERMIT IRR.DIGTCERT.LIST ID(A) ACCESS(READ)", "needs CLASS"),
+        ("PERMIT IRR.DIGTCERT.LIST CLASS(FACILITY) ACCESS(READ)", "needs ID"),
+        ("PERMIT IRR.DIGTCERT.LIST CLASS(FACILITY) ID(A) ACCESS(WRITE)", "ACCESS takes"),
+        ("PERMIT ZCSRV1.RING CLASS(RDATALIB) ID(A) ACCESS(READ)", "OWNER.RING.LST"),
+        ("RDEFINE FACILITY", "needs a class and a profile"),
+        ("RDEFINE FACILITY IRR.DIGTCERT.LIST UACC(ALL)", "UACC takes"),
+        ("SETROPTS REFRESH", "needs RACLIST"),
+    ],
+)
+def test_permit_rdefine_and_setropts(text: str, fragment: str) -> None:
+    assert any(fragment in f.message for f in check(text)), [str(f) for f in check(text)]
+
+
+def test_the_generated_permits_pass() -> None:
+    from certkit.zos.keyring import KeyRing
+    from certkit.zos.racf import ring_access_commands
+
+    ring = KeyRing("ZCEE.Ring", owner="ZCSRV1")
+    for granular in (False, True):
+        assert check("\n".join(ring_access_commands(ring, "ZCSRV1", granular=granular))) == []

@@ -1,4 +1,4 @@
-"""Checks of pasted RACDCERT commands: the rules a reader can get wrong, with where and what to do.
+"""Checks of pasted RACF commands (RACDCERT, PERMIT, RDEFINE, SETROPTS): where, and what to do.
 
 Work in progress for issue 11. The rules come from ../shared/reference/zos-syntax.md, section
 0 (identifier limits) and section 1 (RACDCERT), and each names its mark there: (V) verified
@@ -70,7 +70,9 @@ class Finding:
 
 
 def check(text: str) -> list[Finding]:
-    """Check pasted RACDCERT commands (other commands are read but not yet checked).
+    """Check pasted RACF commands: RACDCERT, PERMIT, RDEFINE and SETROPTS.
+
+    Other commands are read (their parentheses and quotes are checked) but not judged.
 
     Args:
         text: The commands as pasted.
@@ -87,8 +89,9 @@ def check(text: str) -> list[Finding]:
     commands, problems = parse(text)
     findings = [Finding(p.position, "error", p.message) for p in problems]
     for command in commands:
-        if command.name == "RACDCERT":
-            findings.extend(_racdcert(command))
+        checker = _CHECKERS.get(command.name)
+        if checker is not None:
+            findings.extend(checker(command))
     return sorted(findings, key=lambda f: (f.position.line, f.position.column))
 
 
@@ -219,3 +222,89 @@ def _function(function: Operand, owner: Operand | None) -> list[Finding]:
     if function.keyword == "GENREQ" and "LABEL" not in inner:  # (V) section 1.2
         found.append(Finding(where, "error", "GENREQ needs LABEL('label') inside it"))
     return found
+
+
+_ACCESS = ("NONE", "READ", "UPDATE", "CONTROL", "ALTER")  # (P) RACF access levels
+
+
+def _profile(command: Command) -> tuple[str | None, Position]:
+    """The profile a PERMIT or RDEFINE names: the first operand without parentheses."""
+    names = [o for o in command.operands if not o.parenthesised]
+    if not names:
+        return None, command.position
+    return names[-1].keyword, names[-1].position
+
+
+def _permit(command: Command) -> list[Finding]:
+    found: list[Finding] = []
+    profile, where = _profile(command)
+    if profile is None:
+        found.append(Finding(where, "error", "PERMIT names no profile; write PERMIT profile ..."))
+    klass = command.find("CLASS")
+    if klass is None:
+        found.append(
+            Finding(command.position, "error", "PERMIT needs CLASS(...), e.g. CLASS(FACILITY)")
+        )
+    if command.find("ID") is None:
+        found.append(Finding(command.position, "error", "PERMIT needs ID(userid or group)"))
+    access = command.find("ACCESS")
+    if access is not None and (access.value or "").upper() not in _ACCESS:
+        found.append(Finding(access.position, "error", f"ACCESS takes one of {', '.join(_ACCESS)}"))
+    if klass is not None and (klass.value or "").upper() == "RDATALIB" and profile:
+        found.extend(_rdatalib_profile(profile, where))
+    return found
+
+
+def _rdefine(command: Command) -> list[Finding]:
+    found: list[Finding] = []
+    names = [o for o in command.operands if not o.parenthesised]
+    if len(names) < 2:
+        found.append(
+            Finding(
+                command.position,
+                "error",
+                "RDEFINE needs a class and a profile: RDEFINE class profile UACC(NONE)",
+            )
+        )
+        return found
+    klass, profile = names[0], names[1]
+    uacc = command.find("UACC")
+    if uacc is not None and (uacc.value or "").upper() not in _ACCESS:
+        found.append(Finding(uacc.position, "error", f"UACC takes one of {', '.join(_ACCESS)}"))
+    if klass.keyword == "RDATALIB":
+        found.extend(_rdatalib_profile(profile.keyword, profile.position))
+    return found
+
+
+def _rdatalib_profile(profile: str, where: Position) -> list[Finding]:
+    """<OWNER>.<RING>.LST or .UPD (zos-syntax.md section 2.2, VERIFIED)."""
+    if not profile.endswith((".LST", ".UPD")) or profile.count(".") < 2:
+        return [
+            Finding(
+                where,
+                "error",
+                f"an RDATALIB profile is OWNER.RING.LST (or .UPD); {profile[:40]} is neither",
+            )
+        ]
+    return []
+
+
+def _setropts(command: Command) -> list[Finding]:
+    raclist = command.find("RACLIST")
+    if command.find("REFRESH") is not None and (raclist is None or not raclist.values):
+        return [
+            Finding(
+                command.position,
+                "error",
+                "SETROPTS REFRESH needs RACLIST(classes), e.g. RACLIST(DIGTCERT DIGTRING)",
+            )
+        ]
+    return []
+
+
+_CHECKERS = {
+    "RACDCERT": _racdcert,
+    "PERMIT": _permit,
+    "RDEFINE": _rdefine,
+    "SETROPTS": _setropts,
+}
