@@ -1,0 +1,310 @@
+"""Checks of pasted RACF commands (RACDCERT, PERMIT, RDEFINE, SETROPTS): where, and what to do.
+
+Work in progress for issue 11. The rules come from ../shared/reference/zos-syntax.md, section
+0 (identifier limits) and section 1 (RACDCERT), and each names its mark there: (V) verified
+against an IBM, Broadcom or Zowe source, (P) product knowledge (checked leniently, as a
+warning). UNVERIFIED facts are not checked at all.
+
+Text only (no ``cryptography``): it reads the commands through `certkit.zos.text.tso`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from certkit.zos.text.tso import Command, Operand, Position, parse
+
+__all__ = ["FUNCTIONS", "LABEL_LIMIT", "Finding", "check"]
+
+FUNCTIONS = frozenset(
+    {
+        "GENCERT",
+        "GENREQ",
+        "ADD",
+        "EXPORT",
+        "ADDRING",
+        "DELRING",
+        "CONNECT",
+        "REMOVE",
+        "LIST",
+        "LISTRING",
+        "LISTCHAIN",
+        "ALTER",
+        "DELETE",
+        "CHECKCERT",
+        "MAP",
+        "LISTMAP",
+        "DELMAP",
+    }
+)
+"""The RACDCERT functions of zos-syntax.md section 1; a command names exactly one."""
+
+_USER_ID = re.compile(r"[A-Z0-9$#@]{1,8}")  # (V) section 0, Zowe's zoweUser schema
+LABEL_LIMIT = 32
+"""The longest certificate label RACF takes (zos-syntax.md section 0, product knowledge)."""
+
+_RING_LIMIT = 237  # (V) for Top Secret's LABLRING, (P) for RACF: section 0
+_USAGES = frozenset({"PERSONAL", "CERTAUTH", "SITE"})  # (V) section 1.6
+_OWNERS = ("ID", "SITE", "CERTAUTH")
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A problem in a pasted command: where, how bad, what is wrong and what to do.
+
+    Attributes:
+        position: Where it is (line and column).
+        severity: ``error`` (RACF refuses it, or it cannot do what is meant) or ``warning``.
+        message: One line: what is wrong, and what to do.
+    """
+
+    position: Position
+    severity: Literal["error", "warning"]
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.position}: {self.severity}: {self.message}"
+
+
+def check(text: str) -> list[Finding]:
+    """Check pasted RACF commands: RACDCERT, PERMIT, RDEFINE and SETROPTS.
+
+    Other commands are read (their parentheses and quotes are checked) but not judged.
+
+    Args:
+        text: The commands as pasted.
+
+    Returns:
+        The findings, in the order of the text. None for correct commands.
+
+    Examples:
+        >>> check("RACDCERT ID(ZCSRV1) CONNECT(ID(ZCSRV1) LABEL('Server') RING(ZCEE.Ring))")
+        []
+        >>> [f.message for f in check("RACDCERT ID(ZCSRV1) CONNECT(LABEL('Server'))")]
+        ['CONNECT needs RING(ringname): RACF answers IRRD121I without it']
+    """
+    commands, problems = parse(text)
+    findings = [Finding(p.position, "error", p.message) for p in problems]
+    for command in commands:
+        checker = _CHECKERS.get(command.name)
+        if checker is not None:
+            findings.extend(checker(command))
+    return sorted(findings, key=lambda f: (f.position.line, f.position.column))
+
+
+def _racdcert(command: Command) -> list[Finding]:
+    found: list[Finding] = []
+    functions = [o for o in command.operands if o.keyword in FUNCTIONS]
+    if not functions:
+        found.append(
+            Finding(
+                command.position,
+                "error",
+                "RACDCERT names no function; add one such as GENCERT, CONNECT or ADDRING",
+            )
+        )
+    for extra in functions[1:]:
+        found.append(
+            Finding(
+                extra.position,
+                "error",
+                f"RACDCERT names a second function, {extra.keyword}; give one per command",
+            )
+        )
+    owners = [o for o in command.operands if o.keyword in _OWNERS]
+    for extra in owners[1:]:
+        found.append(
+            Finding(
+                extra.position,
+                "error",
+                f"a second owner ({extra.keyword}); give one of ID(userid), SITE or CERTAUTH",
+            )
+        )
+    for operand in _walk(command.operands):
+        found.extend(_operand(operand))
+    if functions:
+        found.extend(_function(functions[0], owners[0] if owners else None))
+    return found
+
+
+def _walk(operands: tuple[Operand, ...]) -> list[Operand]:
+    out: list[Operand] = []
+    for operand in operands:
+        out.append(operand)
+        out.extend(_walk(operand.operands))
+    return out
+
+
+def _operand(operand: Operand) -> list[Finding]:
+    """The rules for one keyword wherever it stands."""
+    where = operand.position
+    value = operand.value
+    bad_id = value is None or not _USER_ID.fullmatch(value.upper())
+    if operand.keyword == "ID" and operand.parenthesised and bad_id:
+        shown = value if value is not None else " ".join(operand.values)
+        return [Finding(where, "error", f"ID({shown}): a user ID is 1 to 8 of A-Z 0-9 $ # @")]
+    if operand.keyword in ("WITHLABEL", "LABEL") and operand.parenthesised:
+        if value is None:
+            return [Finding(where, "error", f"{operand.keyword} takes one quoted label")]
+        if len(value) > LABEL_LIMIT:
+            return [
+                Finding(
+                    where,
+                    "error",
+                    f"{operand.keyword}: the label has {len(value)} characters; "
+                    f"RACF takes at most {LABEL_LIMIT}",
+                )
+            ]
+        if not operand.quoted[0]:
+            return [
+                Finding(
+                    where,
+                    "warning",
+                    f"{operand.keyword}({value}): quote the label ('...'): labels are case "
+                    "sensitive and may hold blanks",
+                )
+            ]
+    bad_ring = value is None or len(value) > _RING_LIMIT or " " in value
+    if operand.keyword in ("RING", "ADDRING", "DELRING") and operand.parenthesised and bad_ring:
+        return [
+            Finding(
+                where,
+                "error",
+                f"{operand.keyword}: give one ring name of 1 to {_RING_LIMIT} characters "
+                "without blanks",
+            )
+        ]
+    bad_usage = value is None or value.upper() not in _USAGES
+    if operand.keyword == "USAGE" and operand.parenthesised and bad_usage:
+        return [Finding(where, "error", "USAGE takes PERSONAL, CERTAUTH or SITE")]
+    if operand.keyword == "DATE" and operand.parenthesised:
+        try:
+            dt.date.fromisoformat(value or "")
+        except ValueError:
+            return [
+                Finding(
+                    where,
+                    "error",
+                    f"DATE({' '.join(operand.values)}): write the date as yyyy-mm-dd",
+                )
+            ]
+    return []
+
+
+def _function(function: Operand, owner: Operand | None) -> list[Finding]:
+    where = function.position
+    inner = {o.keyword for o in function.operands}
+    found: list[Finding] = []
+    if function.keyword in ("CONNECT", "REMOVE"):
+        for needed in ("LABEL", "RING"):  # (V) IRRD121I, section 1.6
+            if needed not in inner:
+                found.append(
+                    Finding(
+                        where,
+                        "error",
+                        f"{function.keyword} needs {needed}({needed.lower()}"
+                        f"{'name' if needed == 'RING' else ''}): RACF answers IRRD121I without it",
+                    )
+                )
+    ring_function = function.keyword in ("ADDRING", "DELRING")
+    if ring_function and owner is not None and owner.keyword in ("CERTAUTH", "SITE"):
+        # (V) IRRD120I, section 1.5
+        found.append(
+            Finding(
+                owner.position,
+                "error",
+                f"{owner.keyword} cannot own a key ring (IRRD120I); give ID(userid)",
+            )
+        )
+    if function.keyword == "GENREQ" and "LABEL" not in inner:  # (V) section 1.2
+        found.append(Finding(where, "error", "GENREQ needs LABEL('label') inside it"))
+    return found
+
+
+_ACCESS = ("NONE", "READ", "UPDATE", "CONTROL", "ALTER")  # (P) RACF access levels
+
+
+def _profile(command: Command) -> tuple[str | None, Position]:
+    """The profile a PERMIT or RDEFINE names: the first operand without parentheses."""
+    names = [o for o in command.operands if not o.parenthesised]
+    if not names:
+        return None, command.position
+    return names[-1].keyword, names[-1].position
+
+
+def _permit(command: Command) -> list[Finding]:
+    found: list[Finding] = []
+    profile, where = _profile(command)
+    if profile is None:
+        found.append(Finding(where, "error", "PERMIT names no profile; write PERMIT profile ..."))
+    klass = command.find("CLASS")
+    if klass is None:
+        found.append(
+            Finding(command.position, "error", "PERMIT needs CLASS(...), e.g. CLASS(FACILITY)")
+        )
+    if command.find("ID") is None:
+        found.append(Finding(command.position, "error", "PERMIT needs ID(userid or group)"))
+    access = command.find("ACCESS")
+    if access is not None and (access.value or "").upper() not in _ACCESS:
+        found.append(Finding(access.position, "error", f"ACCESS takes one of {', '.join(_ACCESS)}"))
+    if klass is not None and (klass.value or "").upper() == "RDATALIB" and profile:
+        found.extend(_rdatalib_profile(profile, where))
+    return found
+
+
+def _rdefine(command: Command) -> list[Finding]:
+    found: list[Finding] = []
+    names = [o for o in command.operands if not o.parenthesised]
+    if len(names) < 2:
+        found.append(
+            Finding(
+                command.position,
+                "error",
+                "RDEFINE needs a class and a profile: RDEFINE class profile UACC(NONE)",
+            )
+        )
+        return found
+    klass, profile = names[0], names[1]
+    uacc = command.find("UACC")
+    if uacc is not None and (uacc.value or "").upper() not in _ACCESS:
+        found.append(Finding(uacc.position, "error", f"UACC takes one of {', '.join(_ACCESS)}"))
+    if klass.keyword == "RDATALIB":
+        found.extend(_rdatalib_profile(profile.keyword, profile.position))
+    return found
+
+
+def _rdatalib_profile(profile: str, where: Position) -> list[Finding]:
+    """<OWNER>.<RING>.LST or .UPD (zos-syntax.md section 2.2, VERIFIED)."""
+    if not profile.endswith((".LST", ".UPD")) or profile.count(".") < 2:
+        return [
+            Finding(
+                where,
+                "error",
+                f"an RDATALIB profile is OWNER.RING.LST (or .UPD); {profile[:40]} is neither",
+            )
+        ]
+    return []
+
+
+def _setropts(command: Command) -> list[Finding]:
+    raclist = command.find("RACLIST")
+    if command.find("REFRESH") is not None and (raclist is None or not raclist.values):
+        return [
+            Finding(
+                command.position,
+                "error",
+                "SETROPTS REFRESH needs RACLIST(classes), e.g. RACLIST(DIGTCERT DIGTRING)",
+            )
+        ]
+    return []
+
+
+_CHECKERS = {
+    "RACDCERT": _racdcert,
+    "PERMIT": _permit,
+    "RDEFINE": _rdefine,
+    "SETROPTS": _setropts,
+}
