@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from certkit.zos.text.tso import MAX_DEPTH, Position, parse
+from certkit.zos.text.findings import Position
+from certkit.zos.text.tso import MAX_DEPTH, parse
 
 
 def test_continuations_comments_and_quotes() -> None:

@@ -12,12 +12,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
-from typing import Literal
 
-from certkit.zos.text.tso import Command, Operand, Position, parse
+from certkit.zos.text.findings import Finding, Position
+from certkit.zos.text.tso import Command, Operand, parse
 
-__all__ = ["FUNCTIONS", "LABEL_LIMIT", "Finding", "check"]
+__all__ = ["FUNCTIONS", "LABEL_LIMIT", "check"]
 
 FUNCTIONS = frozenset(
     {
@@ -49,24 +48,6 @@ LABEL_LIMIT = 32
 _RING_LIMIT = 237  # (V) for Top Secret's LABLRING, (P) for RACF: section 0
 _USAGES = frozenset({"PERSONAL", "CERTAUTH", "SITE"})  # (V) section 1.6
 _OWNERS = ("ID", "SITE", "CERTAUTH")
-
-
-@dataclass(frozen=True)
-class Finding:
-    """A problem in a pasted command: where, how bad, what is wrong and what to do.
-
-    Attributes:
-        position: Where it is (line and column).
-        severity: ``error`` (RACF refuses it, or it cannot do what is meant) or ``warning``.
-        message: One line: what is wrong, and what to do.
-    """
-
-    position: Position
-    severity: Literal["error", "warning"]
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.position}: {self.severity}: {self.message}"
 
 
 def check(text: str) -> list[Finding]:

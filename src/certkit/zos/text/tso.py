@@ -19,21 +19,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-__all__ = ["MAX_DEPTH", "Command", "Operand", "Position", "Problem", "parse"]
+from certkit.zos.text.findings import Position
+
+__all__ = ["MAX_DEPTH", "Command", "Operand", "Problem", "parse"]
 
 MAX_DEPTH = 8
 """How deeply operands may nest (RACDCERT nests three deep: ``SIGNWITH(CERTAUTH LABEL('x'))``)."""
-
-
-@dataclass(frozen=True)
-class Position:
-    """Where something starts in the pasted text, as an editor counts: from line 1, column 1."""
-
-    line: int
-    column: int
-
-    def __str__(self) -> str:
-        return f"line {self.line}, column {self.column}"
 
 
 @dataclass(frozen=True)
