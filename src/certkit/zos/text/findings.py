@@ -1,5 +1,7 @@
-"""Where a problem is in pasted text, and what a validator says about it: one model for every
-z/OS validator (TSO commands, server.xml, and the policies and trace specifications to come).
+"""Where a problem is in pasted text, and what a validator says about it.
+
+One model for every z/OS validator: TSO commands, server.xml, and the policies and trace
+specifications to come.
 """
 
 from __future__ import annotations
