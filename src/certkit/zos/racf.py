@@ -22,7 +22,14 @@ from certkit.errors import InputError, quote
 from certkit.zos.keyring import KeyRing, Usage
 from certkit.zos.text.commands import LABEL_LIMIT
 
-__all__ = ["RECORD_LIMIT", "quoted", "ring_access_commands", "ring_commands", "wrap"]
+__all__ = [
+    "RECORD_LIMIT",
+    "connect_command",
+    "quoted",
+    "ring_access_commands",
+    "ring_commands",
+    "wrap",
+]
 
 RECORD_LIMIT = 71
 """The longest line written (SYSTSIN records; zos-syntax.md section 0)."""
@@ -95,20 +102,32 @@ def ring_commands(ring: KeyRing) -> list[str]:
             )
     lines = wrap(["RACDCERT", f"ID({owner})", f"ADDRING({name})"])
     for entry in ring:
-        cert_owner = "CERTAUTH" if entry.usage is Usage.CERTAUTH else f"ID({owner})"
-        words = [
-            "RACDCERT",
-            f"ID({owner})",
-            f"CONNECT({cert_owner}",
-            f"LABEL({quoted(entry.label)})",
-            f"RING({name})",
-        ]
-        if entry.default:
-            words.append("DEFAULT")
-        words.append(f"USAGE({entry.usage.value}))")
-        lines += wrap(words)
+        lines += connect_command(owner, name, entry.label, entry.usage, default=entry.default)
     lines.append("SETROPTS RACLIST(DIGTRING) REFRESH")
     return lines
+
+
+def connect_command(
+    owner: str, ring: str, label: str, usage: Usage, *, default: bool = False
+) -> list[str]:
+    r"""One ``RACDCERT CONNECT``: a certificate onto ``owner``'s ring, wrapped.
+
+    A CERTAUTH connection names a CA certificate (CERTAUTH's); any other names the ring
+    owner's own certificate (zos-syntax.md section 1.6, VERIFIED).
+
+    Examples:
+        >>> lines = connect_command("ZCSRV1", "ZCEE.Ring", "Server", Usage.PERSONAL)
+        >>> print("\n".join(lines))
+        RACDCERT ID(ZCSRV1) CONNECT(ID(ZCSRV1) LABEL('Server') +
+          RING(ZCEE.Ring) USAGE(PERSONAL))
+    """
+    cert_owner = "CERTAUTH" if usage is Usage.CERTAUTH else f"ID({owner})"
+    words = ["RACDCERT", f"ID({owner})", f"CONNECT({cert_owner}", f"LABEL({quoted(label)})"]
+    words.append(f"RING({ring})")
+    if default:
+        words.append("DEFAULT")
+    words.append(f"USAGE({usage.value}))")
+    return wrap(words)
 
 
 def ring_access_commands(ring: KeyRing, user: str, *, granular: bool = False) -> list[str]:
