@@ -81,15 +81,18 @@ def _os_problem(exc: OSError) -> str:
     }.get(exc.errno or 0, exc.strerror or type(exc).__name__)
 
 
-def name_of(path: str | os.PathLike[str]) -> str:
+def name_of(path: str | os.PathLike[str], limit: int = 60) -> str:
     """A file's name as messages show it: escaped and bounded; ``standard input`` for ``-``.
+
+    A report that names the file on each line (``certkit zos lint``) gives a larger ``limit``
+    so that an editor can open the file it names.
 
     Examples:
         >>> name_of("-"), name_of("lab/server.pem")
         ('standard input', 'lab/server.pem')
     """
     text = os.fspath(path)
-    return "standard input" if text == "-" else shown(text)
+    return "standard input" if text == "-" else shown(text, limit)
 
 
 def read_file(

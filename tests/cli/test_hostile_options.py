@@ -162,6 +162,7 @@ READERS = {
     "verify --trust": ["verify", "--client", "--trust", "{}", "{lab}/client.pem"],
     "inspect --key": ["inspect", "--key", "{}", "{lab}/server.pem"],
     "--password-file": ["inspect", "--password-file", "{}", "{lab}/server.p12"],
+    "zos lint": ["zos", "lint", "{}"],
 }
 
 

@@ -75,3 +75,59 @@ def test_the_generated_permits_pass() -> None:
     ring = KeyRing("ZCEE.Ring", owner="ZCSRV1")
     for granular in (False, True):
         assert check("\n".join(ring_access_commands(ring, "ZCSRV1", granular=granular))) == []
+
+
+def messages(text: str) -> list[tuple[int, int, str, str]]:
+    return [(f.position.line, f.position.column, f.severity, f.message) for f in check(text)]
+
+
+def test_a_ring_spelled_in_two_cases_is_two_rings() -> None:
+    found = messages(
+        "RACDCERT ID(ZCSRV1) ADDRING(ZCEE.Ring)\n"
+        "RACDCERT ID(ZCSRV1) CONNECT(CERTAUTH LABEL('CA') RING(ZCEE.RING) USAGE(CERTAUTH))\n"
+    )
+    assert len(found) == 1
+    line, _, severity, message = found[0]
+    assert (line, severity) == (2, "warning")
+    assert message.startswith("ring ZCEE.RING is spelled ZCEE.Ring at line 1, column 21")
+
+
+def test_permit_names_user_ids_racf_can_hold() -> None:
+    good = "PERMIT BBGZDFLT CLASS(APPL) ID(WSGUEST,ZCEEUSRS) ACCESS(READ)"
+    assert check(good) == []
+    bad = messages("PERMIT BBGZDFLT CLASS(APPL) ID(WSGUEST,TOOLONGID) ACCESS(READ)")
+    assert [m[3] for m in bad] == ["ID(TOOLONGID): a user ID or group is 1 to 8 of A-Z 0-9 $ # @"]
+    assert check("PERMIT BBGZDFLT CLASS(APPL) RESET") == []
+
+
+def test_an_rdatalib_profile_in_lower_case_is_flagged() -> None:
+    found = messages("RDEFINE RDATALIB ZCSRV1.ZCEE.Ring.LST UACC(NONE)")
+    assert [(m[2], m[3].split(":")[0]) for m in found] == [
+        ("warning", "RDATALIB profile ZCSRV1.ZCEE.Ring.LST")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("command", "expected"),
+    [
+        ("NISTECC KEYUSAGE(DATAENCRYPT)", "KEYUSAGE(DATAENCRYPT) with a NISTECC key"),
+        ("KEYUSAGE(HANDSHAKE KEYAGREE)", "KEYUSAGE(KEYAGREE) with an RSA key"),
+        ("BPECC KEYUSAGE(HANDSHAKE KEYAGREE)", None),
+        ("RSA KEYUSAGE(HANDSHAKE DATAENCRYPT)", None),
+    ],
+)
+def test_key_usage_must_suit_the_key(command: str, expected: str | None) -> None:
+    found = messages(f"RACDCERT ID(A) GENCERT SUBJECTSDN(CN('x')) {command}")
+    assert [m[3].split(":")[0] for m in found] == ([expected] if expected else [])
+
+
+def test_an_unknown_keyword_is_a_warning() -> None:
+    found = messages("RACDCERT ID(A) GENCERT SUBJECTSDN(CN('x')) WITHLABL('x')")
+    assert [(m[2], m[3].split(" ")[0]) for m in found] == [("warning", "WITHLABL")]
+
+
+def test_control_characters_are_reported_where_they_are() -> None:
+    found = messages("RACDCERT ID(A) LIST\nRACDCERT\x1b[2J ID(A) LIST\r\n")
+    assert [(m[0], m[1], m[2]) for m in found] == [(2, 9, "error")]
+    assert "\\x1b" in found[0][3] and "\x1b" not in found[0][3]
+    assert check("RACDCERT ID(A) +\r\n  LIST\r\n") == []

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from certkit.errors import shown
 from certkit.zos.text.findings import Finding, Position
 from certkit.zos.text.tso import Command, Operand, parse
 
@@ -48,6 +49,22 @@ LABEL_LIMIT = 32
 _RING_LIMIT = 237  # (V) for Top Secret's LABLRING, (P) for RACF: section 0
 _USAGES = frozenset({"PERSONAL", "CERTAUTH", "SITE"})  # (V) section 1.6
 _OWNERS = ("ID", "SITE", "CERTAUTH")
+# Every keyword of the RACDCERT syntax in zos-syntax.md section 1 (the functions, their
+# operands and sub-operands): anything else is reported as a warning, not an error, because
+# the reference does not list every keyword RACF has.
+_KEYWORDS = FUNCTIONS | frozenset(
+    {
+        *_OWNERS,
+        *("SUBJECTSDN", "CN", "T", "OU", "O", "L", "SP", "C", "SIZE", "NOTBEFORE", "NOTAFTER"),
+        *("DATE", "TIME", "WITHLABEL", "SIGNWITH", "LABEL", "RSA", "NISTECC", "BPECC", "DSA"),
+        *("PKDS", "TOKEN", "ICSF", "PCICC", "KEYUSAGE", "HANDSHAKE", "DATAENCRYPT", "DOCSIGN"),
+        *("CERTSIGN", "KEYAGREE", "ALTNAME", "IP", "DOMAIN", "EMAIL", "URI", "DSN", "TRUST"),
+        *("NOTRUST", "HIGHTRUST", "PASSWORD", "FORMAT", "RING", "DEFAULT", "USAGE", "PERSONAL"),
+        *("NEWLABEL", "MULTIID", "SDNFILTER", "IDNFILTER", "CRITERIA"),
+    }
+)
+# (V) IRRD156I, section 1.1: the key usages each key algorithm can have.
+_USAGE_FOR_KEY = {"RSA": "DATAENCRYPT", "NISTECC": "KEYAGREE", "BPECC": "KEYAGREE"}
 
 
 def check(text: str) -> list[Finding]:
@@ -73,7 +90,36 @@ def check(text: str) -> list[Finding]:
         checker = _CHECKERS.get(command.name)
         if checker is not None:
             findings.extend(checker(command))
+    findings.extend(_ring_spellings(commands))
     return sorted(findings, key=lambda f: (f.position.line, f.position.column))
+
+
+def _ring_spellings(commands: list[Command]) -> list[Finding]:
+    """The same ring spelled in another case elsewhere (zos-syntax.md section 0, VERIFIED).
+
+    Ring names are case sensitive: ``ZCEE.Ring`` and ``ZCEE.RING`` are two rings, and a
+    CONNECT to the second fails with IRRD114I when only the first was added.
+    """
+    first: dict[str, tuple[str, Position]] = {}
+    found: list[Finding] = []
+    for command in commands:
+        if command.name != "RACDCERT":
+            continue
+        for operand in _walk(command.operands):
+            if operand.keyword not in ("RING", "ADDRING", "DELRING") or operand.value is None:
+                continue
+            name = operand.value
+            seen = first.setdefault(name.upper(), (name, operand.position))
+            if seen[0] != name:
+                found.append(
+                    Finding(
+                        operand.position,
+                        "warning",
+                        f"ring {shown(name)} is spelled {shown(seen[0])} at {seen[1]}; ring "
+                        "names are case sensitive, so these are two rings",
+                    )
+                )
+    return found
 
 
 def _racdcert(command: Command) -> list[Finding]:
@@ -104,10 +150,43 @@ def _racdcert(command: Command) -> list[Finding]:
                 f"a second owner ({extra.keyword}); give one of ID(userid), SITE or CERTAUTH",
             )
         )
-    for operand in _walk(command.operands):
+    walked = _walk(command.operands)
+    for operand in walked:
         found.extend(_operand(operand))
+    found.extend(_keywords(walked))
     if functions:
         found.extend(_function(functions[0], owners[0] if owners else None))
+    return found
+
+
+def _keywords(operands: list[Operand]) -> list[Finding]:
+    """Unknown keywords, and a key usage the key's algorithm cannot have (IRRD156I)."""
+    found = [
+        Finding(
+            o.position,
+            "warning",
+            f"{shown(o.keyword)} is not a RACDCERT keyword certkit knows; check its spelling",
+        )
+        for o in operands
+        if o.keyword not in _KEYWORDS
+        and not o.keyword.startswith(("'", '"'))
+        and not o.keyword[:1].isdigit()
+    ]
+    keywords = {o.keyword for o in operands}
+    algorithm = next((k for k in ("NISTECC", "BPECC", "DSA") if k in keywords), "RSA")
+    usages = [
+        (v.upper(), o.position) for o in operands if o.keyword == "KEYUSAGE" for v in o.values
+    ]
+    for usage, where in usages:
+        if usage in ("DATAENCRYPT", "KEYAGREE") and _USAGE_FOR_KEY.get(algorithm) != usage:
+            found.append(
+                Finding(
+                    where,
+                    "error",
+                    f"KEYUSAGE({usage}) with {'an' if algorithm == 'RSA' else 'a'} {algorithm} "
+                    "key: RACF refuses it (IRRD156I)",
+                )
+            )
     return found
 
 
@@ -213,7 +292,7 @@ def _profile(command: Command) -> tuple[str | None, Position]:
     names = [o for o in command.operands if not o.parenthesised]
     if not names:
         return None, command.position
-    return names[-1].keyword, names[-1].position
+    return names[-1].written or names[-1].keyword, names[-1].position
 
 
 def _permit(command: Command) -> list[Finding]:
@@ -226,8 +305,18 @@ def _permit(command: Command) -> list[Finding]:
         found.append(
             Finding(command.position, "error", "PERMIT needs CLASS(...), e.g. CLASS(FACILITY)")
         )
-    if command.find("ID") is None:
+    ids = command.find("ID")
+    if ids is None and command.find("RESET") is None:
         found.append(Finding(command.position, "error", "PERMIT needs ID(userid or group)"))
+    for name in ids.values if ids is not None else ():
+        if ids is not None and not _USER_ID.fullmatch(name.upper()):  # (V) section 0
+            found.append(
+                Finding(
+                    ids.position,
+                    "error",
+                    f"ID({shown(name)}): a user ID or group is 1 to 8 of A-Z 0-9 $ # @",
+                )
+            )
     access = command.find("ACCESS")
     if access is not None and (access.value or "").upper() not in _ACCESS:
         found.append(Finding(access.position, "error", f"ACCESS takes one of {', '.join(_ACCESS)}"))
@@ -253,18 +342,27 @@ def _rdefine(command: Command) -> list[Finding]:
     if uacc is not None and (uacc.value or "").upper() not in _ACCESS:
         found.append(Finding(uacc.position, "error", f"UACC takes one of {', '.join(_ACCESS)}"))
     if klass.keyword == "RDATALIB":
-        found.extend(_rdatalib_profile(profile.keyword, profile.position))
+        found.extend(_rdatalib_profile(profile.written or profile.keyword, profile.position))
     return found
 
 
 def _rdatalib_profile(profile: str, where: Position) -> list[Finding]:
-    """<OWNER>.<RING>.LST or .UPD (zos-syntax.md section 2.2, VERIFIED)."""
-    if not profile.endswith((".LST", ".UPD")) or profile.count(".") < 2:
+    """<OWNER>.<RING>.LST or .UPD, in upper case (zos-syntax.md section 2.2, VERIFIED)."""
+    if not profile.upper().endswith((".LST", ".UPD")) or profile.count(".") < 2:
         return [
             Finding(
                 where,
                 "error",
-                f"an RDATALIB profile is OWNER.RING.LST (or .UPD); {profile[:40]} is neither",
+                f"an RDATALIB profile is OWNER.RING.LST (or .UPD); {shown(profile)} is neither",
+            )
+        ]
+    if profile != profile.upper():
+        return [
+            Finding(
+                where,
+                "warning",
+                f"RDATALIB profile {shown(profile)}: RACF checks the owner and the ring name "
+                f"in upper case; write {shown(profile.upper())}",
             )
         ]
     return []

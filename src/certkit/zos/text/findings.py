@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-__all__ = ["Finding", "Position"]
+__all__ = ["Finding", "Position", "Report"]
 
 
 @dataclass(frozen=True)
@@ -39,3 +39,55 @@ class Finding:
 
     def __str__(self) -> str:
         return f"{self.position}: {self.severity}: {self.message}"
+
+
+@dataclass(frozen=True)
+class Report:
+    """What a validator found in one pasted file, for ``certkit zos lint``.
+
+    Attributes:
+        source: The file's name as messages show it.
+        kind: What the text was read as: ``racf`` (TSO commands) or ``server.xml``.
+        findings: The findings, in the order of the text.
+    """
+
+    source: str
+    kind: str
+    findings: tuple[Finding, ...]
+
+    def count(self, severity: str) -> int:
+        """How many findings of that severity there are."""
+        return sum(1 for f in self.findings if f.severity == severity)
+
+    def to_dict(self) -> dict[str, object]:
+        """JSON-ready data: the source, the kind and each finding's line and column."""
+        return {
+            "source": self.source,
+            "kind": self.kind,
+            "findings": [
+                {
+                    "line": f.position.line,
+                    "column": f.position.column,
+                    "severity": f.severity,
+                    "message": f.message,
+                }
+                for f in self.findings
+            ],
+        }
+
+    def to_text(self) -> str:
+        """One line per finding, as compilers write them (``file:line:column: severity: ...``).
+
+        Examples:
+            >>> finding = Finding(Position(3, 7), "error", "a message")
+            >>> print(Report("job.txt", "racf", (finding,)).to_text())
+            job.txt:3:7: error: a message
+            >>> print(Report("job.txt", "racf", ()).to_text())
+            job.txt: racf: no problems found
+        """
+        if not self.findings:
+            return f"{self.source}: {self.kind}: no problems found"
+        return "\n".join(
+            f"{self.source}:{f.position.line}:{f.position.column}: {f.severity}: {f.message}"
+            for f in self.findings
+        )

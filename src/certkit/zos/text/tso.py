@@ -17,11 +17,15 @@ no ``cryptography`` (this module must run in a browser, under Pyodide).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from certkit.zos.text.findings import Position
 
 __all__ = ["MAX_DEPTH", "Command", "Operand", "Problem", "parse"]
+
+# Control characters other than tab (Windows line ends are made line feeds first).
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 MAX_DEPTH = 8
 """How deeply operands may nest (RACDCERT nests three deep: ``SIGNWITH(CERTAUTH LABEL('x'))``)."""
@@ -51,6 +55,7 @@ class Operand:
         quoted: For each of ``values``, whether it was quoted.
         position: Where the keyword starts.
         parenthesised: Whether the keyword had parentheses at all (``TRUST`` has none).
+        written: The keyword in the case it was written (a profile name keeps its case).
     """
 
     keyword: str
@@ -59,6 +64,7 @@ class Operand:
     quoted: tuple[bool, ...] = ()
     operands: tuple[Operand, ...] = ()
     parenthesised: bool = False
+    written: str = ""
 
     @property
     def value(self) -> str | None:
@@ -270,12 +276,15 @@ def _operands(
                     quoted=tuple(v.kind == "quoted" for v in values),
                     operands=tuple(inner),
                     parenthesised=True,
+                    written=token.text,
                 )
             )
             index = end
             continue
         if depth == 0 and token.kind == "word":
-            operands.append(Operand(keyword=token.text.upper(), position=token.position))
+            operands.append(
+                Operand(keyword=token.text.upper(), position=token.position, written=token.text)
+            )
         else:
             loose.append(token)
         index += 1
@@ -304,6 +313,17 @@ def parse(text: str) -> tuple[list[Command], list[Problem]]:
         [('LABEL', "Frank's CA"), ('RING', 'ZCEE.Ring'), ('USAGE', 'CERTAUTH')]
     """
     problems: list[Problem] = []
+    text = text.replace("\r\n", "\n")  # a Windows line end is a line end
+    for number, physical in enumerate(text.split("\n"), start=1):
+        control = _CONTROL.search(physical)
+        if control is not None:
+            problems.append(
+                Problem(
+                    Position(number, control.start() + 1),
+                    f"a control character ({ascii(control.group())[1:-1]}) in the command: "
+                    "remove it (pasted from a terminal?); TSO would read it as text",
+                )
+            )
     commands = []
     for line in _logical_lines(text, problems):
         tokens = _tokens(line, problems)

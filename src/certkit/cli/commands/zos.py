@@ -1,0 +1,188 @@
+"""``certkit zos ...``: what a z/OS administrator pastes, generated and checked.
+
+* ``certkit zos racf``: the security setup of a z/OS Connect server (certificates, key ring,
+  ring access, SAF profiles) as RACF, ACF2 or Top Secret commands, or as a batch job;
+* ``certkit zos lint FILE...``: check pasted RACF commands (RACDCERT, PERMIT, RDEFINE,
+  SETROPTS). Exit status 0 when no finding is an error, 1 when one is, 2 when a file cannot be
+  read as text.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+from collections.abc import Callable
+
+from certkit.certificates.pki import Lab
+from certkit.cli.options import add_files, add_json
+from certkit.cli.output import show
+from certkit.defaults import RING_NAME, RING_OWNER
+from certkit.errors import InputError, quote
+from certkit.files import name_of, read_file
+from certkit.zos.setup import GENERATIONS, PRODUCTS, Setup, job, tso
+from certkit.zos.text import commands
+from certkit.zos.text.findings import Finding, Report
+
+MAX_TEXT_BYTES = 1024 * 1024
+"""The largest file ``certkit zos lint`` reads: a setup is a few hundred lines, not a megabyte."""
+
+CHECKERS: dict[str, Callable[[str], list[Finding]]] = {"racf": commands.check}
+"""What ``--kind`` may name, and the validator of each."""
+
+
+# Deliberate boilerplate: registered in the shape of every command (see handshake).
+def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Register the command."""
+    zos = subparsers.add_parser("zos", help="generate and check what you paste into z/OS")
+    sub = zos.add_subparsers(dest="zos_command", metavar="COMMAND", parser_class=type(zos))
+    sub.required = True
+    _add_racf(sub)
+    _add_lint(sub)
+
+
+def _add_racf(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    racf = sub.add_parser(
+        "racf",
+        help="a z/OS Connect server's security setup as RACF, ACF2 or Top Secret commands",
+        description=(
+            "Write the commands that build the lab PKI's certificates, the server's key ring, "
+            "its access and the SAF profiles on z/OS, as lines to paste into TSO or, with "
+            "--job, as a batch job."
+        ),
+    )
+    racf.add_argument("--product", choices=PRODUCTS, default="racf", help="default: racf")
+    racf.add_argument("--job", action="store_true", help="write a complete IKJEFT01 batch job")
+    racf.add_argument("--job-name", default="ZCSECUR", help="the job's name (default ZCSECUR)")
+    racf.add_argument(
+        "--server-user",
+        default=RING_OWNER,
+        help=f"the server's started task user ID, the ring's owner (default {RING_OWNER})",
+    )
+    racf.add_argument("--ring", default=RING_NAME, help=f"the ring's name (default {RING_NAME})")
+    racf.add_argument(
+        "--client-user",
+        required=True,
+        help="the user ID that owns the client certificate (it maps to this user)",
+    )
+    racf.add_argument(
+        "--host", required=True, help="the server's host name, for its CN and ALTNAME"
+    )
+    racf.add_argument("--ca-until", required=True, type=_date, help="the CAs' last day, yyyy-mm-dd")
+    racf.add_argument(
+        "--leaf-until",
+        required=True,
+        type=_date,
+        help="the server's and client's last day, yyyy-mm-dd (not after --ca-until)",
+    )
+    racf.add_argument("--generation", choices=GENERATIONS, default=GENERATIONS[0])
+    racf.add_argument("--application", help="the OpenAPI 3 web application's name (3.0)")
+    racf.add_argument(
+        "--role", action="append", default=[], help="a role of the API document (3.0, repeatable)"
+    )
+    racf.add_argument(
+        "--granular", action="store_true", help="ring access with an RDATALIB profile"
+    )
+    racf.add_argument("--export-dsn", help="where to export the root CA certificate")
+    racf.add_argument(
+        "--distributed-ca",
+        metavar="LABEL=DSN",
+        help="add and trust a CA certificate from this data set under this label",
+    )
+    racf.add_argument("--acf2-role", help="the ACF2 role of the server's started task")
+    racf.set_defaults(handler=run_racf)
+
+
+def _add_lint(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    lint = sub.add_parser(
+        "lint",
+        help="check pasted RACF commands",
+        description=(
+            "Check each FILE (or - for standard input): RACDCERT, PERMIT, RDEFINE and SETROPTS "
+            "commands. Each problem is reported with its line and column. Exit status 0 when "
+            "no finding is an error, 1 when one is, 2 when a file cannot be read."
+        ),
+    )
+    add_files(lint)
+    lint.add_argument(
+        "--kind",
+        choices=["auto", *CHECKERS],
+        default="auto",
+        help="what the files hold (default: detect it)",
+    )
+    add_json(lint, "print JSON instead of text")
+    lint.set_defaults(handler=run_lint)
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise InputError(f"date {quote(text)}: give yyyy-mm-dd, such as 2030-12-31") from None
+
+
+def run_racf(args: argparse.Namespace) -> int:
+    """Print the setup's commands, or the batch job."""
+    distributed = None
+    if args.distributed_ca is not None:
+        label, equals, dsn = args.distributed_ca.partition("=")
+        if not equals:
+            raise InputError(
+                f"--distributed-ca {quote(args.distributed_ca)}: give LABEL=DSN, such as "
+                "'Partner CA=ZCSRV1.PARTNER.PEM'"
+            )
+        distributed = (label, dsn)
+    options: dict[str, object] = {
+        "generation": args.generation,
+        "granular": args.granular,
+        "export_dsn": args.export_dsn,
+        "distributed_ca": distributed,
+        "acf2_role": args.acf2_role,
+    }
+    if args.generation == "zosConnect-3.0":
+        options.update(application=args.application, roles=tuple(args.role))
+    elif args.application is not None or args.role:
+        raise InputError("--application and --role are for --generation zosConnect-3.0")
+    setup = Setup.for_lab(
+        Lab(seed="certkit zos").pki(),  # the lab's names; its keys and dates are not used
+        server_user=args.server_user,
+        ring=args.ring,
+        client_user=args.client_user,
+        domain=args.host,
+        ca_until=args.ca_until,
+        leaf_until=args.leaf_until,
+        **options,
+    )
+    text = job(setup, args.product, name=args.job_name) if args.job else tso(setup, args.product)
+    print(text, end="")
+    return 0
+
+
+def _kind(text: str) -> str:
+    """``server.xml`` when the text starts with a tag, ``racf`` otherwise."""
+    return "server.xml" if text.lstrip().startswith("<") else "racf"
+
+
+def run_lint(args: argparse.Namespace) -> int:
+    """Check every file; print a report per file."""
+    texts = []
+    for path in args.files:  # all bad input before any output
+        data = read_file(path, max_bytes=MAX_TEXT_BYTES, what="z/OS text file")
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as error:
+            raise InputError(
+                f"{name_of(path)}: byte {error.start + 1} is not UTF-8; save the file as UTF-8 "
+                "text (transfer it from z/OS as text, not binary)"
+            ) from None
+        if not text.strip():
+            raise InputError(f"{name_of(path)}: the file is empty; give RACF commands")
+        kind = _kind(text) if args.kind == "auto" else args.kind
+        if kind not in CHECKERS:
+            raise InputError(
+                f"{name_of(path)}: looks like {kind}, which certkit cannot check yet; give "
+                "--kind racf if it holds RACF commands"
+            )
+        texts.append((path, kind, text))
+    reports = [Report(name_of(p, 4096), k, tuple(CHECKERS[k](t))) for p, k, t in texts]
+    show(reports, as_json=args.json, separator="\n")
+    return 1 if any(r.count("error") for r in reports) else 0
