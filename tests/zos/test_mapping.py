@@ -115,6 +115,35 @@ def test_subject_with_a_partial_issuer_is_never_searched() -> None:
     assert "IDNFILTER is not the issuer's name" in chosen.explain()[-1]
 
 
+def test_a_partial_issuer_filter_counts_alone_never_with_a_subject_filter() -> None:
+    # the lab's CAs have a CN only; a CA name of three RDNs needs a certificate made here
+    ca_name = x509.Name(
+        [
+            x509.NameAttribute(NameOID.COUNTRY_NAME, "US"),
+            x509.NameAttribute(NameOID.ORGANIZATION_NAME, "Example"),
+            x509.NameAttribute(NameOID.COMMON_NAME, "Example Issuing CA"),
+        ]
+    )
+    key = LAB.key("mapping:example-ca")
+    assert isinstance(key, ec.EllipticCurvePrivateKey)
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(AMY.subject)
+        .issuer_name(ca_name)
+        .public_key(key.public_key())
+        .serial_number(1)
+        .not_valid_before(AMY.not_valid_before_utc)
+        .not_valid_after(AMY.not_valid_after_utc)
+        .sign(key, hashes.SHA256())
+    )
+    paired = MapRule("ZCPAIR", sdn_filter="CN=Amy.OU=Sales.O=certkit Lab.C=US", idn_filter="C=US")
+    alone = MapRule("ZCORG", idn_filter="O=Example.C=US")
+    chosen = select(certificate, [paired, alone])
+    assert chosen.rule is alone and chosen.attempts[-1].step == 6
+    assert [a.issuer for a in chosen.attempts if a.step == 6] == ["O=Example.C=US"]
+    assert "IRRD146I" in chosen.explain()[-1]
+
+
 def test_a_certificate_no_filter_names_maps_to_nothing_and_says_why() -> None:
     rules = [
         MapRule("ZCSALES", sdn_filter="OU=Sales.O=certkit Lab.C=US", label="Sales"),

@@ -38,7 +38,7 @@ from cryptography import x509
 from certkit.datafiles import read_json
 from certkit.errors import InputError, quote
 from certkit.zos.racf import RECORD_LIMIT, quoted, wrap
-from certkit.zos.text.commands import LABEL_LIMIT, filter_problem
+from certkit.zos.text.commands import FILTER_LIMIT, LABEL_LIMIT, filter_problem
 
 __all__ = ["STEPS", "Attempt", "MapRule", "Selection", "map_commands", "racf_dn", "select"]
 
@@ -275,12 +275,12 @@ def racf_dn(name: x509.Name) -> str:
 
 
 def _trailing(rdns: Sequence[str]) -> list[str]:
-    """The partial names of a name (its RDNs), most specific first, up to 255 characters."""
+    """The partial names of a name (its RDNs), most specific first, as long as a filter fits."""
     out: list[str] = []
     length = -1
     for rdn in reversed(rdns[1:]):  # from the last RDN back, so the cost stays linear
         length += len(rdn) + 1
-        if length > 255:
+        if length > FILTER_LIMIT:
             break
         out.append(rdn)
     partials: list[str] = []
@@ -304,7 +304,7 @@ def _check_unique(rules: Sequence[MapRule]) -> None:
 
 def _short(name: str) -> str | None:
     """The name itself, or None when no filter can hold it."""
-    return name if len(name) <= 255 else None
+    return name if len(name) <= FILTER_LIMIT else None
 
 
 def select(certificate: x509.Certificate, rules: Iterable[MapRule]) -> Selection:
@@ -396,8 +396,8 @@ def _why_not(
     if rule.idn_filter is not None and not _ends(issuer, rule.idn_filter):
         return "IDNFILTER is not the issuer's name or a trailing part of it"
     return (
-        "IDNFILTER is only part of the issuer's name, and RACF never searches a subject "
-        "filter with a partial issuer filter"
+        "IDNFILTER is only part of the issuer's name: RACF never searches it with a subject "
+        "filter (and RACDCERT MAP with a model certificate refuses the pair: IRRD146I)"
     )
 
 
