@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import time
 
 import pytest
@@ -112,7 +113,7 @@ def test_subject_with_a_partial_issuer_is_never_searched() -> None:
     rules = [MapRule("ZCX", sdn_filter="O=certkit Lab.C=US", idn_filter="CN=Other CA")]
     chosen = select(AMY, rules)
     assert chosen.user_id is None
-    assert "IDNFILTER is not the issuer's name" in chosen.explain()[-1]
+    assert "IDNFILTER is no trailing part of the issuer's name" in chosen.explain()[-1]
 
 
 def test_a_partial_issuer_filter_counts_alone_never_with_a_subject_filter() -> None:
@@ -155,10 +156,27 @@ def test_a_certificate_no_filter_names_maps_to_nothing_and_says_why() -> None:
     steps = [int(line.split(",")[0].split()[1]) for line in lines if line.startswith("step ")]
     assert steps == [1, 2, 3, 4, 5, 6]
     assert any("no filter matches" in line for line in lines)
-    assert "'Sales' (ZCSALES): SDNFILTER is not the subject's name" in "\n".join(lines)
-    assert "'Other CA' (ZCOTHER): IDNFILTER is not the issuer's name" in "\n".join(lines)
+    assert "'Sales' (ZCSALES): SDNFILTER is no trailing part of the subject's name" in lines
+    assert "'Other CA' (ZCOTHER): IDNFILTER is no trailing part of the issuer's name" in lines
     tried = [a.subject for a in chosen.attempts if a.step == 4]
     assert tried == ["OU=Support.O=certkit Lab.C=US", "O=certkit Lab.C=US", "C=US"]
+
+
+def test_every_subset_of_filters_gets_the_first_in_racfs_order() -> None:
+    order = [
+        MapRule("ZC1", sdn_filter="CN=Amy.OU=Sales.O=certkit Lab.C=US", idn_filter=ISSUER),
+        MapRule("ZC2", sdn_filter="OU=Sales.O=certkit Lab.C=US", idn_filter=ISSUER),
+        MapRule("ZC3", sdn_filter="C=US", idn_filter=ISSUER),
+        MapRule("ZC4", sdn_filter="CN=Amy.OU=Sales.O=certkit Lab.C=US"),
+        MapRule("ZC5", sdn_filter="O=certkit Lab.C=US"),
+        MapRule("ZC6", sdn_filter="C=US"),
+        MapRule("ZC7", idn_filter=ISSUER),
+    ]
+    for size in range(1, len(order) + 1):
+        for subset in itertools.combinations(order, size):
+            chosen = select(AMY, list(reversed(subset)))
+            assert chosen.rule is subset[0]
+            assert {rule for rule, _ in chosen.others} == set(subset[1:])
 
 
 def test_the_explanation_stops_at_the_first_match_and_names_the_rest() -> None:

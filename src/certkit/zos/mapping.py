@@ -187,10 +187,10 @@ class Selection:
             attempts = [a for a in self.attempts if a.step == step]
             lines += [_attempt_line(a) for a in attempts] or ["  none to try"]
         if self.rule is None:
-            lines.append(
-                "no filter matches: RACF maps this certificate to no user (unless it carries "
-                "a hostIdMappings extension)"
-            )
+            lines += [
+                "no filter matches: RACF maps this certificate to no user",
+                "(unless it carries a hostIdMappings extension)",
+            ]
         elif not self.rule.trust:
             lines.append(
                 f"the first filter found, {self.rule.name}, is NOTRUST: certkit does not "
@@ -346,10 +346,28 @@ def select(certificate: x509.Certificate, rules: Iterable[MapRule]) -> Selection
         RACF stops at the first filter found: user ZCLIENT
         'Lab CA' (ZCLAB): would match at step 5; not reached
 
-        A certificate no filter names maps to no user:
+        The lab's server certificate, which no filter names, maps to no user:
 
-        >>> print(select(client, [MapRule("ZCOTHER", sdn_filter="O=Other")]).user_id)
+        >>> server = Lab(seed="mapping").pki().server.certificate
+        >>> nothing = select(server, rules[1:])
+        >>> print(nothing.user_id)
         None
+        >>> print("\n".join(nothing.explain()[3:]))
+        step 1, subject's full name + issuer's full name:
+          CN=localhost + CN=certkit Lab Intermediate CA: no filter
+        step 2, subject's partial name + issuer's full name:
+          none to try
+        step 3, subject's full name:
+          CN=localhost: no filter
+        step 4, subject's partial name:
+          none to try
+        step 5, issuer's full name:
+          CN=certkit Lab Intermediate CA: no filter
+        step 6, issuer's partial name:
+          none to try
+        no filter matches: RACF maps this certificate to no user
+        (unless it carries a hostIdMappings extension)
+        'Client' (ZCLIENT): SDNFILTER is no trailing part of the subject's name
     """
     rules = list(rules)
     _check_unique(rules)
@@ -392,9 +410,9 @@ def _why_not(
     if step is not None:  # then an earlier step found a filter
         return f"would match at step {step}; not reached"
     if rule.sdn_filter is not None and not _ends(subject, rule.sdn_filter):
-        return "SDNFILTER is not the subject's name or a trailing part of it"
+        return "SDNFILTER is no trailing part of the subject's name"
     if rule.idn_filter is not None and not _ends(issuer, rule.idn_filter):
-        return "IDNFILTER is not the issuer's name or a trailing part of it"
+        return "IDNFILTER is no trailing part of the issuer's name"
     return (
         "IDNFILTER is only part of the issuer's name: RACF never searches it with a subject "
         "filter (and RACDCERT MAP with a model certificate refuses the pair: IRRD146I)"
