@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import time
 
+import bad_inputs
 import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes
@@ -263,8 +264,19 @@ def test_names_racf_writes_in_no_verified_way_are_refused() -> None:
         _one_line(error)
 
 
+def test_a_certificate_whose_name_cannot_be_read_is_refused() -> None:
+    damaged = bad_inputs.bad_subject_certificate()
+    with pytest.raises(InputError) as error:
+        select(damaged, [MapRule("ZCX", sdn_filter="C=US")])
+    _one_line(error)
+
+
 def test_the_same_filters_twice_are_refused() -> None:
-    rules = [MapRule("ZCA", sdn_filter="C=US"), MapRule("ZCB", sdn_filter="C=US")]
+    long = "O=" + "x" * 253
+    rules = [
+        MapRule("ZCA", sdn_filter=long, idn_filter=long),
+        MapRule("ZCB", sdn_filter=long, idn_filter=long),
+    ]
     for call in (lambda: select(AMY, rules), lambda: map_commands(rules)):
         with pytest.raises(InputError) as error:
             call()
@@ -309,10 +321,10 @@ def test_top_secret_commands_and_acf2_refusal() -> None:
 
 
 def test_a_filter_too_long_for_one_record_is_refused_not_split() -> None:
-    rules = [MapRule("ZCX", sdn_filter="O=" + "x" * 80)]
-    with pytest.raises(InputError) as error:
-        map_commands(rules)
-    _one_line(error)
+    for value in ("O=" + "x" * 80, "O=" + "x" * 253):
+        with pytest.raises(InputError) as error:
+            map_commands([MapRule("ZCX", sdn_filter=value, idn_filter=value)])
+        _one_line(error)
 
 
 @pytest.mark.parametrize(

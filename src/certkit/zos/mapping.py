@@ -118,7 +118,9 @@ class MapRule:
         """How the explanation names the rule: its label, or its filters."""
         if self.label is not None:
             return quote(self.label)
-        parts = [f"{k} {v}" for k, v in (("SDN", self.sdn_filter), ("IDN", self.idn_filter)) if v]
+        parts = [
+            f"{k} {quote(v)}" for k, v in (("SDN", self.sdn_filter), ("IDN", self.idn_filter)) if v
+        ]
         return "(" + " + ".join(parts) + ")"
 
 
@@ -297,7 +299,7 @@ def _check_unique(rules: Sequence[MapRule]) -> None:
         key = (rule.sdn_filter, rule.idn_filter)
         if key in seen:
             raise InputError(
-                f"two filters have the same names ({rule.name}); give each SDN and IDN pair once"
+                f"two filters have the same names, {rule.name[:100]}; give each pair of names once"
             )
         seen.add(key)
 
@@ -371,8 +373,12 @@ def select(certificate: x509.Certificate, rules: Iterable[MapRule]) -> Selection
     """
     rules = list(rules)
     _check_unique(rules)
-    subject_rdns = _rdns(certificate.subject, "subject")
-    issuer_rdns = _rdns(certificate.issuer, "issuer")
+    try:
+        subject_name, issuer_name = certificate.subject, certificate.issuer
+    except ValueError as error:  # a damaged name loads lazily and fails here
+        raise InputError(f"the certificate's names cannot be read: {quote(error)}") from None
+    subject_rdns = _rdns(subject_name, "subject")
+    issuer_rdns = _rdns(issuer_name, "issuer")
     subject, issuer = ".".join(subject_rdns), ".".join(issuer_rdns)
     by_names = {(r.sdn_filter, r.idn_filter): r for r in rules}
     subject_full, issuer_full = _short(subject), _short(issuer)
@@ -483,8 +489,8 @@ def map_commands(rules: Iterable[MapRule], product: str = "racf") -> list[str]:
         command = wrap(words)
         if max(len(line) for line in command) > RECORD_LIMIT:
             raise InputError(
-                f"a filter of {rule.name[:40]} does not fit one {RECORD_LIMIT}-character "
-                "line and certkit never splits a quoted value; shorten it"
+                f"{rule.name[:80]} does not fit one {RECORD_LIMIT}-character line and "
+                "certkit never splits a quoted value; use a shorter filter"
             )
         lines += command
     if product == "racf":
