@@ -17,7 +17,7 @@ from certkit.errors import shown
 from certkit.zos.text.findings import Finding, Position
 from certkit.zos.text.tso import Command, Operand, parse
 
-__all__ = ["FUNCTIONS", "LABEL_LIMIT", "check"]
+__all__ = ["FILTER_LIMIT", "FUNCTIONS", "LABEL_LIMIT", "check", "filter_problem"]
 
 FUNCTIONS = frozenset(
     {
@@ -45,6 +45,11 @@ FUNCTIONS = frozenset(
 _USER_ID = re.compile(r"[A-Z0-9$#@]{1,8}")  # (V) section 0, Zowe's zoweUser schema
 LABEL_LIMIT = 32
 """The longest certificate label RACF takes (zos-syntax.md section 0, product knowledge)."""
+
+FILTER_LIMIT = 255
+"""The longest SDNFILTER or IDNFILTER value (IRRD142I; zos-syntax.md section 1.11, VERIFIED)."""
+
+_FILTER_PREFIX = re.compile(r"[A-Za-z][A-Za-z0-9]*=")  # (V) IRRD140I: starts "C=", "OU=", ...
 
 _RING_LIMIT = 237  # (V) for Top Secret's LABLRING, (P) for RACF: section 0
 _USAGES = frozenset({"PERSONAL", "CERTAUTH", "SITE"})  # (V) section 1.6
@@ -156,6 +161,8 @@ def _racdcert(command: Command) -> list[Finding]:
     found.extend(_keywords(walked))
     if functions:
         found.extend(_function(functions[0], owners[0] if owners else None))
+        if functions[0].keyword == "MAP":
+            found.extend(_map(functions[0], command))
     return found
 
 
@@ -281,6 +288,62 @@ def _function(function: Operand, owner: Operand | None) -> list[Finding]:
         )
     if function.keyword == "GENREQ" and "LABEL" not in inner:  # (V) section 1.2
         found.append(Finding(where, "error", "GENREQ needs LABEL('label') inside it"))
+    return found
+
+
+def filter_problem(value: str) -> str | None:
+    """What is wrong with an SDNFILTER or IDNFILTER value, or None.
+
+    The rules: not empty, at most `FILTER_LIMIT` characters (IRRD142I), starting with an
+    attribute type and ``=`` such as ``CN=`` (IRRD140I), both VERIFIED (zos-syntax.md section
+    1.11, ../notes/mapping-facts.md M3, M5); printable, with balanced parentheses (the value
+    stands inside ``SDNFILTER(...)``; TSO's handling of a lone parenthesis there is not
+    verified, so it is refused).
+
+    Examples:
+        >>> filter_problem("OU=Sales.O=Example")
+        >>> filter_problem("Sales")
+        'it must start with an attribute type and =, such as CN= or OU= (IRRD140I)'
+    """
+    if not value:
+        return "it is empty; give the trailing part of a name, such as O=Example"
+    if len(value) > FILTER_LIMIT:
+        return f"it has {len(value)} characters; RACF takes at most {FILTER_LIMIT} (IRRD142I)"
+    if not value.isprintable():
+        return "it holds a control character; give the name as RACDCERT LIST shows it"
+    if not _FILTER_PREFIX.match(value):
+        return "it must start with an attribute type and =, such as CN= or OU= (IRRD140I)"
+    depth = 0
+    for char in value:
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if depth < 0:
+            break
+    if depth != 0:
+        return "its parentheses are unbalanced; certkit writes no lone ( or ) in a filter"
+    return None
+
+
+def _map(function: Operand, command: Command) -> list[Finding]:
+    """RACDCERT MAP: a filter at least, each filter well formed (section 1.11, VERIFIED)."""
+    filters = [o for o in command.operands if o.keyword in ("SDNFILTER", "IDNFILTER")]
+    if not filters:
+        return [
+            Finding(
+                function.position,
+                "error",
+                "MAP needs SDNFILTER('...'), IDNFILTER('...') or both",
+            )
+        ]
+    found: list[Finding] = []
+    for operand in filters:
+        if len(operand.values) != 1 or operand.operands:
+            found.append(
+                Finding(operand.position, "error", f"{operand.keyword} takes one quoted value")
+            )
+            continue
+        problem = filter_problem(operand.values[0])
+        if problem is not None:
+            found.append(Finding(operand.position, "error", f"{operand.keyword}: {problem}"))
     return found
 
 
