@@ -165,3 +165,15 @@ def test_dates_outside_acf2_and_tss_range_are_refused() -> None:
 def test_an_unknown_product_is_refused() -> None:
     with pytest.raises(InputError, match="racf, acf2 or tss"):
         sections(VARIANTS["2.0"], "rscs")  # type: ignore[arg-type]
+
+
+def test_name_filters_join_the_setup() -> None:
+    from certkit.zos.mapping import MapRule
+
+    rules = (MapRule("ZCUSERS", sdn_filter="CN=certkit lab client", label="Lab clients"),)
+    setup = lab_setup(mappings=rules)
+    racf = tso(setup)
+    assert "RACDCERT ID(ZCUSERS) MAP WITHLABEL('Lab clients') TRUST +" in racf
+    assert "SETROPTS RACLIST(DIGTNMAP) REFRESH" in racf and check(racf) == []
+    assert "TSS ADD(ZCUSERS) CERTMAP(" in tso(setup, "tss")
+    assert "* name filters not written for ACF2" in tso(setup, "acf2")

@@ -46,6 +46,7 @@ from certkit.defaults import (
 )
 from certkit.errors import InputError, quote
 from certkit.zos.keyring import KeyRing, Usage
+from certkit.zos.mapping import MapRule, map_commands
 from certkit.zos.racf import connect_command, quoted, ring_access_commands, wrap
 from certkit.zos.text.commands import LABEL_LIMIT
 
@@ -196,6 +197,9 @@ class Setup:
         distributed_ca: A CA from outside to trust, as (label, data set name), or ``None``.
         granular: Give ring access with an RDATALIB profile for this ring, not FACILITY.
         acf2_role: The ACF2 role (group) of the server's started task, for ring access.
+        mappings: Certificate name filters that map client certificates to user IDs
+            ([`MapRule`][certkit.zos.mapping.MapRule]); a client certificate owned by a user
+            maps to that user without one.
     """
 
     server_user: str
@@ -213,6 +217,7 @@ class Setup:
     distributed_ca: tuple[str, str] | None = None
     granular: bool = False
     acf2_role: str | None = None
+    mappings: tuple[MapRule, ...] = ()
     _labels: dict[str, NewCertificate] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -461,6 +466,8 @@ def job(setup: Setup, product: Product = "racf", *, name: str = "ZCSECUR") -> st
 class _Writer:
     """What the three products share: the setup, and the order of the steps."""
 
+    product: Product = "racf"
+
     def __init__(self, setup: Setup) -> None:
         self.setup = setup
 
@@ -470,6 +477,10 @@ class _Writer:
             ("The local certificate authority: root and intermediate", self.authority()),
             (f"The server's certificate, owned by {setup.server_user}", self.server()),
             ("Client certificates, each owned by the user it maps to", self.clients()),
+        ]
+        if setup.mappings:
+            steps.append(("Certificate name filters: more certificates to user IDs", self.maps()))
+        steps += [
             (f"The key ring {setup.ring} and its connections", self.ring()),
             (f"Let {setup.server_user} read its ring and its private key", self.access()),
             ("The root CA certificate, exported for distributed clients", self.export()),
@@ -496,6 +507,9 @@ class _Writer:
 
     def gencert(self, cert: NewCertificate) -> list[str]:
         raise NotImplementedError
+
+    def maps(self) -> list[str]:
+        return map_commands(self.setup.mappings, self.product)
 
     def ring(self) -> list[str]:
         raise NotImplementedError
@@ -630,6 +644,11 @@ _NOT_VERIFIED = "not written for {product}: no verified source; see RACF's"
 class _Acf2(_Writer):
     """ACF2, in the forms of Zowe's ZWEKRING (zos-syntax.md section 3): ``-`` continues."""
 
+    product: Product = "acf2"
+
+    def maps(self) -> list[str]:
+        return [f"* name filters {_NOT_VERIFIED.format(product='ACF2')}"]
+
     def wrap(self, words: list[str]) -> list[str]:
         return [line[:-1] + "-" if line.endswith(" +") else line for line in wrap(words)]
 
@@ -703,6 +722,8 @@ class _Acf2(_Writer):
 
 class _Tss(_Writer):
     """Top Secret, in the forms of Zowe's ZWEKRING (zos-syntax.md section 3)."""
+
+    product: Product = "tss"
 
     def gencert(self, cert: NewCertificate) -> list[str]:
         owner = "CERTAUTH" if cert.is_ca else cert.owner
