@@ -21,7 +21,7 @@ from certkit.errors import InputError
 from certkit.tls.handshake import Options, run
 from certkit.tls.recording import Recording
 from certkit.zos.keyring import KeyRing, Usage
-from certkit.zos.racf import ring_commands
+from certkit.zos.racf import ring_access_commands, ring_commands
 from certkit.zos.rings import (
     CLIENT_CA_LABEL,
     Applied,
@@ -101,6 +101,24 @@ def logical(lines: list[str]) -> list[list[str]]:
     return [g for g in groups if g]
 
 
+def rejected(recording: Recording, sender: str, alert: str, why: str) -> None:
+    """``sender`` failed to verify its peer: it says ``why`` and sends the fatal ``alert``."""
+    assert not recording.ok
+    assert [(a.sender, a.level, a.description) for a in recording.alerts] == [
+        (sender, "fatal", alert)
+    ]
+    error, reason = (
+        (recording.server_error, recording.server_reason)
+        if sender == "server"
+        else (recording.client_error, recording.client_reason)
+    )
+    assert reason == "CERTIFICATE_VERIFY_FAILED"
+    assert str(error).startswith(
+        "SSLCertVerificationError: [SSL: CERTIFICATE_VERIFY_FAILED] certificate verify "
+        f"failed: {why}"
+    )
+
+
 # -- (a) the client's CA connected as CERTAUTH ---------------------------------------------------
 
 
@@ -145,19 +163,9 @@ def test_without_the_client_ca_the_server_rejects_the_client(
     ring = applied_ring(lines, world)
     assert CLIENT_CA_LABEL not in [e.label for e in ring]
     recording = handshake(world, ring, version)
-    assert not recording.ok
-    assert [(a.sender, a.level, a.description) for a in recording.alerts] == [
-        ("server", "fatal", "unknown_ca")
-    ]
-    assert recording.server_reason == "CERTIFICATE_VERIFY_FAILED"
-    assert recording.server_error is not None
-    assert recording.server_error.startswith(
-        "SSLCertVerificationError: [SSL: CERTIFICATE_VERIFY_FAILED] certificate verify "
-        "failed: unable to get local issuer certificate"
-    )
+    rejected(recording, "server", "unknown_ca", "unable to get local issuer certificate")
     assert recording.client_reason == "TLSV1_ALERT_UNKNOWN_CA"
-    assert recording.client_error is not None
-    assert "[SSL: TLSV1_ALERT_UNKNOWN_CA] tlsv1 alert unknown ca" in recording.client_error
+    assert "[SSL: TLSV1_ALERT_UNKNOWN_CA] tlsv1 alert unknown ca" in str(recording.client_error)
     # TLS 1.3: the client finished its handshake before the server read its certificate.
     assert recording.client_completed is (version is ssl.TLSVersion.TLSv1_3)
     assert not recording.server_completed
@@ -186,15 +194,11 @@ def test_without_altname_a_client_ignoring_the_cn_rejects_the_server(
     ring = applied_ring(ring_commands(server_model(world)), world, without_altname(world))
     assert ring.get(SERVER_LABEL).certificate.subject.rfc4514_string() == f"CN={HOST}"
     recording = handshake(world, ring, version)
-    assert not recording.ok
-    assert [(a.sender, a.level, a.description) for a in recording.alerts] == [
-        ("client", "fatal", "bad_certificate")
-    ]
-    assert recording.client_reason == "CERTIFICATE_VERIFY_FAILED"
-    assert recording.client_error is not None
-    assert recording.client_error.startswith(
-        "SSLCertVerificationError: [SSL: CERTIFICATE_VERIFY_FAILED] certificate verify "
-        "failed: Hostname mismatch, certificate is not valid for 'localhost'."
+    rejected(
+        recording,
+        "client",
+        "bad_certificate",
+        "Hostname mismatch, certificate is not valid for 'localhost'.",
     )
     assert recording.server_reason == "SSLV3_ALERT_BAD_CERTIFICATE"
 
@@ -556,3 +560,29 @@ def test_a_second_default_moves_it_with_a_warning(world: World) -> None:
         ("old server", False),
         ("new server", True),
     ]
+
+
+def test_a_whole_setup_job_builds_the_ring_and_nothing_else(world: World) -> None:
+    # Certificates made, the ring built, access given, the root exported: only the ring
+    # commands change a ring; GENCERT names certificates the catalogue holds.
+    model = server_model(world)
+    text = [
+        "/* the lab's CAs and the server's certificate */",
+        "RACDCERT CERTAUTH GENCERT SUBJECTSDN(CN('certkit Lab Root CA')) +",
+        "  SIZE(2048) WITHLABEL('Lab Root CA') KEYUSAGE(CERTSIGN)",
+        "RACDCERT CERTAUTH GENCERT SUBJECTSDN(CN('certkit Lab Intermediate CA')) +",
+        "  SIZE(2048) WITHLABEL('Lab Intermediate CA') KEYUSAGE(CERTSIGN) +",
+        "  SIGNWITH(CERTAUTH LABEL('Lab Root CA'))",
+        f"RACDCERT ID({OWNER}) GENCERT SUBJECTSDN(CN('{HOST}')) SIZE(2048) +",
+        "  WITHLABEL('Liberty server') KEYUSAGE(HANDSHAKE) +",
+        f"  ALTNAME(DOMAIN('{HOST}')) SIGNWITH(CERTAUTH LABEL('Lab Intermediate CA'))",
+        "RACDCERT CERTAUTH ADD('ZCSRV1.CLIENTCA.PEM') WITHLABEL('Client CA') TRUST",
+        "SETROPTS RACLIST(DIGTCERT) REFRESH",
+        *ring_commands(model),
+        *ring_access_commands(model, OWNER, granular=True),
+        "RACDCERT CERTAUTH EXPORT(LABEL('Lab Root CA')) DSN('ZCSRV1.ROOTCA.PEM')",
+    ]
+    applied = apply(text, catalogue(world))
+    assert applied.findings == ()
+    assert list(applied.rings) == [(OWNER, RING)]
+    assert entries(applied.ring(OWNER, RING)) == entries(model)

@@ -50,7 +50,7 @@ from certkit.defaults import (
     ROOT_CA_LABEL,
     SERVER_LABEL,
 )
-from certkit.errors import InputError, quote
+from certkit.errors import InputError, one_line, quote
 from certkit.tls.handshake import Options, run
 from certkit.tls.recording import Recording
 from certkit.zos.keyring import KeyRing, Usage
@@ -116,7 +116,7 @@ class Applied:
             return ring
         why = f"; first error: {self.errors[0]}" if self.errors else ""
         raise InputError(
-            f"the commands make no ring {quote(name, 40)} for {quote(owner, 8)}{why}"[:200]
+            one_line(f"the commands make no ring {quote(name, 40)} for {quote(owner, 8)}{why}", 200)
         )
 
 
@@ -187,7 +187,7 @@ def apply(text: str | Sequence[str], catalogue: Catalogue) -> Applied:
             _racdcert(state, command)
         elif command.name == "SETROPTS":
             _setropts(state, command)
-    if state.unrefreshed is not None:
+    if state.unrefreshed is not None:  # (V) sections 1.5 and 1.12
         state.warn(
             state.unrefreshed,
             "no SETROPTS RACLIST(DIGTRING) REFRESH after the ring changes: if DIGTRING is "
@@ -213,7 +213,9 @@ def _owner(operands: Sequence[Operand], words: Sequence[str]) -> str | None:
 
 
 def _racdcert(state: _State, command: Command) -> None:
-    function = next(o for o in command.operands if o.keyword in FUNCTIONS)  # check: one
+    function = next((o for o in command.operands if o.keyword in FUNCTIONS), None)
+    if function is None:  # check() has reported it
+        return
     top_words = [o.keyword for o in command.operands if not o.parenthesised]
     owner = _owner(command.operands, top_words)
     if function.keyword in ("GENCERT", "ADD"):
@@ -287,7 +289,9 @@ def _delring(state: _State, owner: str, function: Operand) -> None:
 def _connection(state: _State, ring_owner: str, function: Operand) -> None:
     inner = {o.keyword: o for o in function.operands}
     words = [v.upper() for v, q in zip(function.values, function.quoted, strict=True) if not q]
-    label, ring_name = inner["LABEL"], inner["RING"]  # check: both are there (IRRD121I)
+    label, ring_name = inner.get("LABEL"), inner.get("RING")
+    if label is None or ring_name is None:  # check() has reported it (IRRD121I)
+        return
     allowed = (*_OWNER_WORDS, "DEFAULT") if function.keyword == "CONNECT" else _OWNER_WORDS
     for word in words:
         if word not in allowed:
@@ -318,7 +322,7 @@ def _connection(state: _State, ring_owner: str, function: Operand) -> None:
         del owners[name]
         state.unrefreshed = state.unrefreshed or function.position
         return
-    _connect(state, ring, owners, function, cert_owner, "DEFAULT" in words)
+    _connect(state, ring, owners, function, label, cert_owner, "DEFAULT" in words)
 
 
 def _connect(
@@ -326,11 +330,10 @@ def _connect(
     ring: KeyRing,
     owners: dict[str, str],
     function: Operand,
+    label: Operand,
     cert_owner: str,
     default: bool,
 ) -> None:
-    inner = {o.keyword: o for o in function.operands}
-    label = inner["LABEL"]
     name = label.value or ""
     item = state.catalogue.get((cert_owner, name))
     if item is None:
@@ -340,10 +343,10 @@ def _connect(
             "case sensitive); create or add it first",
         )
         return
-    usage_operand = inner.get("USAGE")
-    if usage_operand is not None and usage_operand.value is not None:
-        usage = Usage(usage_operand.value.upper())  # check: PERSONAL, CERTAUTH or SITE
-    else:
+    written = next((o.value for o in function.operands if o.keyword == "USAGE"), None)
+    if written is not None:
+        usage = Usage(written.upper())  # check() refuses any other
+    else:  # (P) section 1.6: the default is said, and applied, but not verified
         usage = _DEFAULT_USAGE.get(cert_owner, Usage.PERSONAL)
         state.warn(
             function.position,
@@ -354,11 +357,11 @@ def _connect(
     try:
         ring.connect(item, label=name, usage=usage, default=default)
     except InputError as exc:
-        state.error(label.position, str(exc)[:200])
+        state.error(label.position, one_line(str(exc), 200))
         return
     owners[name] = cert_owner
     state.unrefreshed = state.unrefreshed or function.position
-    if default and before is not None:
+    if default and before is not None:  # (V for Top Secret, P for RACF) section 1.6
         state.warn(
             function.position,
             f"DEFAULT moves from {quote(before, 40)} to {quote(name, 40)}: a ring has one "
@@ -445,7 +448,8 @@ class Outcome:
             return f"{self.case}: the mutual handshake succeeds"
         alert = next((a for a in recording.alerts if a.level == "fatal"), None)
         if alert is None:
-            return f"{self.case}: the handshake fails ({recording.client_error})"
+            error = recording.client_error or recording.server_error
+            return f"{self.case}: the handshake fails ({_SSL_SOURCE.sub('', error or '')})"
         other = "client" if alert.sender == "server" else "server"
         error = recording.server_error if alert.sender == "server" else recording.client_error
         why = _SSL_SOURCE.sub("", (error or "").partition("certificate verify failed: ")[2])
