@@ -177,3 +177,19 @@ def test_name_filters_join_the_setup() -> None:
     assert "SETROPTS RACLIST(DIGTNMAP) REFRESH" in racf and check(racf) == []
     assert "TSS ADD(ZCUSERS) CERTMAP(" in tso(setup, "tss")
     assert "* name filters not written for ACF2" in tso(setup, "acf2")
+
+
+def test_the_generated_setup_builds_the_lab_ring_when_applied() -> None:
+    """The whole RACF setup, run through certkit.zos.rings, builds the ring the lab models."""
+    from certkit.zos.rings import apply, catalogue_for_lab
+
+    partner = Lab(seed="partner").pki().root
+    setup = VARIANTS["granular"]
+    catalogue = catalogue_for_lab(
+        PKI, server_user="ZCSRV1", client_user="FRED", cas={"Partner CA": partner}
+    )
+    applied = apply(tso(setup), catalogue)
+    assert applied.findings == []
+    ring = applied.ring("ZCSRV1", "ZCEE.Ring")
+    assert [(e.label, e.usage, e.default) for e in ring] == setup.ring_model()
+    assert ring.default().certificate == PKI.server.certificate
