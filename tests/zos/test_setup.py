@@ -189,7 +189,7 @@ def test_the_generated_setup_builds_the_lab_ring_when_applied() -> None:
         PKI, server_user="ZCSRV1", client_user="FRED", cas={"Partner CA": partner}
     )
     applied = apply(tso(setup), catalogue)
-    assert applied.findings == []
+    assert not applied.findings
     ring = applied.ring("ZCSRV1", "ZCEE.Ring")
     assert [(e.label, e.usage, e.default) for e in ring] == setup.ring_model()
     assert ring.default().certificate == PKI.server.certificate
