@@ -47,7 +47,7 @@ CLOCK_SKEW = dt.timedelta(minutes=5)
 """Liberty's default ``clockSkew`` (5m; zosconnect-security §2.5, mpJwt metatype)."""
 
 MAX_TOKEN = 16384
-"""The longest token string :func:`verify` reads, in characters; longer is an InputError."""
+"""The longest token string [`verify`][certkit.zos.jwt.verify] reads, in characters."""
 
 ALGORITHMS: dict[str, tuple[str, int]] = {
     "ES256": ("ec", 256),
@@ -142,7 +142,8 @@ def issue(
         The token. ECDSA signatures are random, so two tokens with the same claims differ.
 
     Raises:
-        InputError: If the key cannot sign a JWT Liberty accepts, or ``now`` has no zone.
+        InputError: If the key cannot sign a JWT Liberty accepts, ``now`` has no zone, or
+            a claim cannot be written (PyJWT refuses a non-string ``iss``, say).
 
     Examples:
         >>> import datetime as dt
@@ -179,7 +180,10 @@ def issue(
         else:
             payload[name] = value
     headers = {"kid": kid} if kid is not None else None
-    return jwt.encode(payload, key, algorithm=alg, headers=headers)
+    try:
+        return jwt.encode(payload, key, algorithm=alg, headers=headers)
+    except (TypeError, ValueError) as error:  # PyJWT refuses e.g. a non-string iss
+        raise InputError(f"cannot issue this token: {quote(error, 120)}") from None
 
 
 # -- verifying -----------------------------------------------------------------------------------
