@@ -455,3 +455,14 @@ def test_every_rejection_names_messages_with_their_source() -> None:
     for consumer in data["consumers"].values():
         assert all(w in messages for w in consumer["wrapped_in"])
         assert all(path.startswith("dev/") for path in consumer["order"])
+
+
+def test_values_from_the_token_are_escaped_and_bounded_in_messages() -> None:
+    hostile = "https://evil\n\x1b[2J" + "x" * 500
+    for consumer in (MP, OIDC):
+        for verdict in (
+            check(token(issuer=hostile), consumer),
+            check(token(audience=[hostile]), consumer),
+        ):
+            assert verdict.message is not None and verdict.message.isprintable()
+            assert len(verdict.message) < 600

@@ -347,7 +347,7 @@ class _Check:
     ) -> None:
         iss = _text_claim(claims, "iss")
         if iss not in self.issuers:
-            raise _Rejected("wrong-issuer", iss, self.config_id, ", ".join(self.issuers))
+            raise _Rejected("wrong-issuer", _shown(iss), self.config_id, ", ".join(self.issuers))
         aud = _audience_claim(claims)
         if not self._mp_audience_ok(aud):
             reason = "missing-audience" if not aud else "wrong-audience"
@@ -391,14 +391,16 @@ class _Check:
         iss = _text_claim(claims, "iss")
         if iss not in self.issuers:
             raise _Rejected(
-                "wrong-issuer", self.config_id, iss, ", ".join(self.issuers), "issuerIdentifier"
+                "wrong-issuer",
+                self.config_id,
+                _shown(iss),
+                ", ".join(self.issuers),
+                "issuerIdentifier",
             )
         aud = _audience_claim(claims)
         allow_all = self.audiences is not None and "ALL_AUDIENCES" in self.audiences
         if aud and not allow_all and not any(a in (self.audiences or []) for a in aud):
-            raise _Rejected(
-                "wrong-audience", ", ".join(aud), self.config_id, _listed(self.audiences)
-            )
+            raise _Rejected("wrong-audience", _listed(aud), self.config_id, _listed(self.audiences))
         if not aud and self.audiences is not None and not allow_all:
             raise _Rejected("missing-audience", self.config_id, ", ".join(self.audiences))
         iat, exp, nbf = (self._time_claim(claims, name) for name in _TIME_CLAIMS)
