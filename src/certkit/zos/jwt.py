@@ -57,8 +57,9 @@ ALGORITHMS: dict[str, tuple[str, int]] = {
     "RS384": ("rsa", 0),
     "RS512": ("rsa", 0),
 }
-"""The signature algorithms handled here (mpJwt's ES*/RS*, zosconnect-security §2.5), each
-with its key type and, for EC, the curve size. Shared-key (HS*) tokens are not modelled."""
+"""The signature algorithms handled here (mpJwt's ES256 to ES512 and RS256 to RS512,
+zosconnect-security §2.5), each with its key type and, for EC, the curve size. Tokens signed
+with a shared key (HS256 and the like) are not modelled."""
 
 _DATA = "liberty_jwt.json"
 _TIME_CLAIMS = ("iat", "exp", "nbf")
