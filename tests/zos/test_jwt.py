@@ -126,6 +126,11 @@ def test_a_key_ring_is_a_trust_store_and_the_label_is_the_alias() -> None:
         assert check(token(), consumer, trusted=ring, key_name=ring_label).accepted
     with pytest.raises(InputError, match="key_name"):
         check(token(), trusted=ring)
+    # a lab certificate or a bare public key serve as well
+    assert check(token(), trusted={"a": SIGNER}).accepted
+    assert check(token(), trusted={"a": SIGNER.certificate.public_key()}).accepted
+    with pytest.raises(InputError, match="not a certificate"):
+        check(token(), trusted={"a": "PEM text"})
 
 
 def test_rsa_lab_keys_sign_rs256() -> None:

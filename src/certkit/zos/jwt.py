@@ -65,7 +65,7 @@ _DATA = "liberty_jwt.json"
 _TIME_CLAIMS = ("iat", "exp", "nbf")
 
 PublicKey = ec.EllipticCurvePublicKey | rsa.RSAPublicKey
-Trusted = KeyRing | Mapping[str, x509.Certificate | Issued]
+Trusted = KeyRing | Mapping[str, x509.Certificate | Issued | PublicKey]
 
 
 @dataclass(frozen=True)
@@ -214,7 +214,7 @@ def verify(
     Args:
         token: The token, as sent after ``Bearer``.
         trusted: The trust store: a [`KeyRing`][certkit.zos.keyring.KeyRing] or a mapping of
-            label (alias) to certificate.
+            label (alias) to certificate (or lab certificate, or EC or RSA public key).
         issuer: The trusted issuer(s): mpJwt ``issuer``, openidConnectClient
             ``issuerIdentifier``.
         audiences: The ``audiences`` attribute; ``ALL_AUDIENCES`` accepts any. ``None`` (not
@@ -605,7 +605,7 @@ def _check_key(alg: str, key: object, what: str) -> None:
 
 def _trusted_keys(trusted: Trusted) -> dict[str, PublicKey]:
     if isinstance(trusted, KeyRing):
-        items: Iterable[tuple[str, x509.Certificate | Issued]] = (
+        items: Iterable[tuple[str, x509.Certificate | Issued | PublicKey]] = (
             (e.label, e.certificate) for e in trusted
         )
     elif isinstance(trusted, Mapping):
@@ -614,9 +614,12 @@ def _trusted_keys(trusted: Trusted) -> dict[str, PublicKey]:
         raise InputError("trusted must be a KeyRing or a mapping of label to certificate")
     keys: dict[str, PublicKey] = {}
     for label, item in items:
+        if isinstance(item, ec.EllipticCurvePublicKey | rsa.RSAPublicKey):
+            keys[str(label)] = item
+            continue
         certificate = item.certificate if isinstance(item, Issued) else item
         if not isinstance(certificate, x509.Certificate):
-            raise InputError(f"trusted {quote(label)} is not a certificate")
+            raise InputError(f"trusted {quote(label)} is not a certificate or a public key")
         public = certificate.public_key()
         if isinstance(public, ec.EllipticCurvePublicKey | rsa.RSAPublicKey):
             keys[str(label)] = public
