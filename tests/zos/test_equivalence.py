@@ -295,10 +295,17 @@ def test_connect_to_a_ring_that_does_not_exist_is_irrd114i(world: World) -> None
         (
             2,
             59,
+            "warning",
+            "ring ZCEE.Ring is spelled zcee.ring at line 1, column 21; ring names are case "
+            "sensitive, so these are two rings",
+        ),
+        (
+            2,
+            59,
             "error",
             "ring 'ZCEE.Ring' of ZCSRV1 does not exist (IRRD114I); ring names are case "
             "sensitive: add it with ADDRING first",
-        )
+        ),
     ]
     assert len(applied.ring(OWNER.lower(), "zcee.ring")) == 0
     with pytest.raises(InputError, match=r"no ring 'ZCEE.Ring' .*first error: line 2"):

@@ -171,6 +171,8 @@ def apply(text: str | Sequence[str], catalogue: Catalogue) -> Applied:
         line 1, column 21: warning: no SETROPTS RACLIST(DIGTRING) REFRESH after the
           ring changes: if DIGTRING is RACLISTed, programs do not see them until
           then
+        line 5, column 3: warning: ring ZCEE.ring is spelled ZCEE.Ring at line 1,
+          column 21; ring names are case sensitive, so these are two rings
         line 5, column 3: error: ring 'ZCEE.ring' of ZCSRV1 does not exist
           (IRRD114I); ring names are case sensitive: add it with ADDRING first
         >>> [e.label for e in applied.ring("zcsrv1", "ZCEE.Ring")]
