@@ -12,7 +12,7 @@ export PIP_CONSTRAINT := $(CURDIR)/constraints.txt
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: help serve test suite matrix soak install system-deps vendor site offline docs-test page regen bench lint lock clean
+.PHONY: help serve test suite matrix soak install system-deps vendor site offline docs-test page regen zos-snippets bench lint lock clean
 
 help:
 	@echo "make serve        install everything and serve the course at http://127.0.0.1:8000"
@@ -25,6 +25,7 @@ help:
 	@echo "make offline      build the offline (file://) edition into site-offline/"
 	@echo "make page PAGE=docs/encryption.md   run one page's examples"
 	@echo "make regen PAGE=docs/encryption.md  rewrite a page's shown output from a real run"
+	@echo "make zos-snippets  rewrite snippets/zos/ from the certkit commands in its sources.toml"
 	@echo "make bench        run the benchmarks and record the results in bench/results/"
 	@echo "make lock         re-resolve constraints.txt from pyproject.toml"
 
@@ -73,6 +74,9 @@ offline: install
 
 page: install
 	$(BIN)/pytest -n 0 $(PAGE)
+
+zos-snippets: install
+	CERTKIT_REGEN_SNIPPETS=1 $(BIN)/pytest -q -n 0 -p no:randomly tests/zos/test_zos_snippets.py
 
 regen: install
 	PYTHONPATH=tests $(BIN)/python -m docproof.regen $(PAGE)

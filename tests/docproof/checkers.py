@@ -9,6 +9,7 @@ import subprocess
 import tomllib
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
+from typing import Any
 
 import yaml
 from cryptography import x509
@@ -120,3 +121,27 @@ def check_shell(source: str) -> str | None:
     if result.returncode:
         return f"shell syntax error: {' '.join(result.stderr.split())}"
     return None
+
+
+def _zos(findings: list[Any], what: str) -> str | None:
+    """The first finding of a certkit z/OS validator as a checker's reason (any severity: what a
+    reader pastes into z/OS must be clean, not merely free of errors)."""
+    if not findings:
+        return None
+    first = findings[0]
+    more = f" (and {len(findings) - 1} more)" if len(findings) > 1 else ""
+    return f"{what}: {first}{more}"
+
+
+def check_racf(source: str) -> str | None:
+    """TSO commands for RACF, ACF2 or Top Secret: certkit.zos.text.commands.check."""
+    from certkit.zos.text.commands import check
+
+    return _zos(check(source), "RACF/TSO commands")
+
+
+def check_jcl(source: str) -> str | None:
+    """A batch job: certkit.zos.text.jcl.check (its JCL and its IKJEFT01 commands)."""
+    from certkit.zos.text.jcl import check
+
+    return _zos(check(source), "JCL")

@@ -29,6 +29,10 @@ CHECKED: dict[str, Checker] = {
     "bash": checkers.check_shell,
     "sh": checkers.check_shell,
     "shell": checkers.check_shell,
+    "racf": checkers.check_racf,
+    "acf2": checkers.check_racf,
+    "tss": checkers.check_racf,
+    "jcl": checkers.check_jcl,
 }
 
 #: Snippet files (snippets/) by suffix: the checked language each goes through.
@@ -40,6 +44,10 @@ SUFFIXES = {
     ".yml": "yaml",
     ".toml": "toml",
     ".sh": "bash",
+    ".racf": "racf",
+    ".acf2": "acf2",
+    ".tss": "tss",
+    ".jcl": "jcl",
 }
 
 _ATTR_LIST = re.compile(r"^\{\s*\.([\w+-]+)")

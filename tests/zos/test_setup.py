@@ -13,6 +13,7 @@ from certkit.errors import InputError
 from certkit.zos.keyring import KeyRing
 from certkit.zos.racf import RECORD_LIMIT
 from certkit.zos.setup import PRODUCTS, Setup, job, sections, tso
+from certkit.zos.text import jcl
 from certkit.zos.text.commands import check
 from certkit.zos.text.tso import parse
 
@@ -105,12 +106,17 @@ def test_the_job_runs_the_commands_under_ikjeft01() -> None:
     lines = text.splitlines()
     assert lines[0].startswith("//ZCSEC1   JOB ")
     assert "//TSO      EXEC PGM=IKJEFT01,REGION=0M" in lines
-    start = lines.index("//SYSTSIN  DD *") + 1
-    assert lines[-2:] == ["PROFILE", "/*"]
+    # DD DATA with a delimiter: a /* comment in column 1 would end DD * data
+    start = lines.index("//SYSTSIN  DD DATA,DLM=$$") + 1
+    assert lines[-2:] == ["PROFILE", "$$"]
     assert check("\n".join(lines[start:-1])) == []
-    assert all(not line.startswith("//") for line in lines[start:-1])
-    acf2 = job(VARIANTS["2.0"], "acf2").splitlines()
-    assert "//SYSTSIN  DD DATA,DLM=$$" in acf2 and acf2[-1] == "$$"
+    assert jcl.check(text) == []
+
+
+@pytest.mark.parametrize("product", PRODUCTS)
+@pytest.mark.parametrize("variant", VARIANTS)
+def test_every_job_passes_the_jcl_checks(product: str, variant: str) -> None:
+    assert jcl.check(job(VARIANTS[variant], product)) == []  # type: ignore[arg-type]
 
 
 def test_the_steps_come_in_the_order_they_must_run() -> None:

@@ -453,14 +453,14 @@ def job(setup: Setup, product: Product = "racf", *, name: str = "ZCSECUR") -> st
         "//* every command in SYSTSPRT.",
         "//TSO      EXEC PGM=IKJEFT01,REGION=0M",
         "//SYSTSPRT DD SYSOUT=*",
-        # ACF2's input holds a line starting //, which would end DD * data: a delimiter of
-        # its own, as Zowe's ZWEKRING does.
-        "//SYSTSIN  DD DATA,DLM=$$" if product == "acf2" else "//SYSTSIN  DD *",
+        # In-stream data after DD * ends at a line starting /* (the comments) or // (ACF2's
+        # input): a delimiter of its own, as Zowe's ZWEKRING does.
+        "//SYSTSIN  DD DATA,DLM=$$",
     ]
     body = tso(setup, product).rstrip("\n").split("\n")
     if product == "acf2":  # ends with the data, leaving ACF mode (ZWEKRING's ACF2 steps)
         return "\n".join([*header, *body, "$$"]) + "\n"
-    return "\n".join([*header, *body, "PROFILE", "/*"]) + "\n"
+    return "\n".join([*header, *body, "PROFILE", "$$"]) + "\n"
 
 
 class _Writer:

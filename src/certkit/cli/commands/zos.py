@@ -3,8 +3,8 @@
 * ``certkit zos racf``: the security setup of a z/OS Connect server (certificates, key ring,
   ring access, SAF profiles) as RACF, ACF2 or Top Secret commands, or as a batch job;
 * ``certkit zos lint FILE...``: check pasted RACF commands (RACDCERT, PERMIT, RDEFINE,
-  SETROPTS). Exit status 0 when no finding is an error, 1 when one is, 2 when a file cannot be
-  read as text.
+  SETROPTS) or a batch job (its JCL, and the commands of its IKJEFT01 steps). Exit status 0
+  when no finding is an error, 1 when one is, 2 when a file cannot be read as text.
 """
 
 from __future__ import annotations
@@ -20,13 +20,13 @@ from certkit.defaults import RING_NAME, RING_OWNER
 from certkit.errors import InputError, quote
 from certkit.files import name_of, read_file
 from certkit.zos.setup import GENERATIONS, PRODUCTS, Setup, job, tso
-from certkit.zos.text import commands
+from certkit.zos.text import commands, jcl
 from certkit.zos.text.findings import Finding, Report
 
 MAX_TEXT_BYTES = 1024 * 1024
 """The largest file ``certkit zos lint`` reads: a setup is a few hundred lines, not a megabyte."""
 
-CHECKERS: dict[str, Callable[[str], list[Finding]]] = {"racf": commands.check}
+CHECKERS: dict[str, Callable[[str], list[Finding]]] = {"racf": commands.check, "jcl": jcl.check}
 """What ``--kind`` may name, and the validator of each."""
 
 
@@ -95,11 +95,12 @@ def _add_racf(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 def _add_lint(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     lint = sub.add_parser(
         "lint",
-        help="check pasted RACF commands",
+        help="check pasted RACF commands or a batch job",
         description=(
             "Check each FILE (or - for standard input): RACDCERT, PERMIT, RDEFINE and SETROPTS "
-            "commands. Each problem is reported with its line and column. Exit status 0 when "
-            "no finding is an error, 1 when one is, 2 when a file cannot be read."
+            "commands, or a batch job running them. Each problem is reported with its line and "
+            "column. Exit status 0 when no finding is an error, 1 when one is, 2 when a file "
+            "cannot be read."
         ),
     )
     add_files(lint)
@@ -158,8 +159,11 @@ def run_racf(args: argparse.Namespace) -> int:
 
 
 def _kind(text: str) -> str:
-    """``server.xml`` when the text starts with a tag, ``racf`` otherwise."""
-    return "server.xml" if text.lstrip().startswith("<") else "racf"
+    """``server.xml`` when the text starts with a tag, ``jcl`` with ``//``, else ``racf``."""
+    start = text.lstrip()
+    if start.startswith("<"):
+        return "server.xml"
+    return "jcl" if start.startswith("//") else "racf"
 
 
 def run_lint(args: argparse.Namespace) -> int:

@@ -75,7 +75,8 @@ _USAGE_FOR_KEY = {"RSA": "DATAENCRYPT", "NISTECC": "KEYAGREE", "BPECC": "KEYAGRE
 def check(text: str) -> list[Finding]:
     """Check pasted RACF commands: RACDCERT, PERMIT, RDEFINE and SETROPTS.
 
-    Other commands are read (their parentheses and quotes are checked) but not judged.
+    Other commands (Top Secret's ``TSS`` among them) are read (their parentheses and quotes
+    are checked) but not judged; so is ACF2's input, which starts with an ``ACF`` line.
 
     Args:
         text: The commands as pasted.
@@ -89,6 +90,12 @@ def check(text: str) -> list[Finding]:
         >>> [f.message for f in check("RACDCERT ID(ZCSRV1) CONNECT(LABEL('Server'))")]
         ['CONNECT needs RING(ringname): RACF answers IRRD121I without it']
     """
+    lines = text.split("\n")
+    if next((line.strip() for line in lines if line.strip()), "") == "ACF":
+        # ACF2's subcommand mode (as Zowe's ZWEKRING enters it): ``*`` comments and a ``//``
+        # line; certkit has no ACF2 rules, so only quotes and parentheses are checked.
+        blanked = ["" if _acf2_aside(line) else line for line in lines]
+        return [Finding(p.position, "error", p.message) for p in parse("\n".join(blanked))[1]]
     commands, problems = parse(text)
     findings = [Finding(p.position, "error", p.message) for p in problems]
     for command in commands:
@@ -97,6 +104,12 @@ def check(text: str) -> list[Finding]:
             findings.extend(checker(command))
     findings.extend(_ring_spellings(commands))
     return sorted(findings, key=lambda f: (f.position.line, f.position.column))
+
+
+def _acf2_aside(line: str) -> bool:
+    """A line of ACF2 input that is not a command: ``ACF`` itself, ``//`` or a ``*`` comment."""
+    stripped = line.strip()
+    return stripped in ("ACF", "//") or stripped.startswith("*")
 
 
 def _ring_spellings(commands: list[Command]) -> list[Finding]:
