@@ -140,7 +140,7 @@ class _Builder(ContentHandler):
     def startElement(self, name: str, attrs: AttributesImpl) -> None:
         line, column = self.parser.getLineNumber(), self.parser.getColumnNumber()
         position = self.source.position(line, column)
-        if len(self.open) >= MAX_DEPTH:
+        if len(self.open) >= MAX_DEPTH + self.source.shift:  # a fragment's wrapper is free
             raise _TooDeep(position)
         parent = self.open[-1] if self.open else None
         node = _Node(
@@ -318,10 +318,13 @@ def _syntax(exc: SAXParseException, builder: _Builder, source: _Text) -> str:
     if opened is not None and opened.tag == "server" and source.fragment and opened.parent is None:
         opened = None  # the wrapper
     where = f"<{opened.tag}> (opened at {opened.position})" if opened else ""
+    offset = source.offset(exc.getLineNumber() or 1, exc.getColumnNumber() or 0)
+    if source.fragment and offset >= len(source.parsed) - len("\n</server>"):
+        # The error is in the wrapper's closing tag: the reader's text stopped too early.
+        if opened is not None:
+            return f"the text ends inside {where}: close it"
+        return "the text ends inside a tag, a comment or a value: close it"
     if reason == "mismatched tag":
-        offset = source.offset(exc.getLineNumber() or 1, exc.getColumnNumber() or 0)
-        if source.fragment and offset >= len(source.parsed) - len("</server>"):
-            return f"the text ends inside {where}: close it" if opened else "the text ends early"
         closing = _NAME.match(source.parsed, offset)
         name = closing.group() if closing else "?"
         if opened is None:
