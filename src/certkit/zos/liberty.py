@@ -201,6 +201,13 @@ def _label(value: str, what: str) -> str:
     return value
 
 
+def _client_auth(value: ClientAuth | str) -> ClientAuth:
+    try:
+        return ClientAuth(str(value).lower())
+    except ValueError:
+        raise InputError(f"client_auth {quote(value)}: give none, optional or required") from None
+
+
 def _bool(value: bool) -> str:
     return "true" if value else "false"
 
@@ -318,12 +325,7 @@ def ssl_config(
     _identifier(key_store, "key store id")
     if trust_store is not None:
         _identifier(trust_store, "trust store id")
-    try:
-        auth = ClientAuth(str(client_auth).lower())
-    except ValueError:
-        raise InputError(
-            f"client_auth {quote(client_auth)}: give none, optional or required"
-        ) from None
+    auth = _client_auth(client_auth)
     allowed = schema()["elements"]["server/ssl"]["attributes"]["sslProtocol"]["values"]
     for protocol in protocols:
         if protocol not in allowed:
@@ -922,12 +924,7 @@ def security_server_xml(
         <BLANKLINE>
     """
     wanted = as_generation(generation)
-    try:
-        auth = ClientAuth(str(client_auth).lower())
-    except ValueError:
-        raise InputError(
-            f"client_auth {quote(client_auth)}: give none, optional or required"
-        ) from None
+    auth = _client_auth(client_auth)
     features = ["appSecurity-2.0", "transportSecurity-1.0"]
     parts = [key_store(ring=ring, owner=owner, keys=keys)]
     parts.append(ssl_config(client_auth=auth))
