@@ -75,13 +75,15 @@ def test_a_correct_server_xml_has_no_findings() -> None:
         ("<user name='Fred'/>", 1, 1, "goes in <basicRegistry> or <security-role>", "error"),
         ("<webApplication/>", 1, 1, "not an element certkit knows", "warning"),
         (
-            '<sslDefault sslRef="s" outboundSSLref="s"/>\n<ssl id="s" keyStoreRef="k"/>',
+            '<sslDefault sslRef="s" outbondSSLRef="s"/>\n<ssl id="s" keyStoreRef="k"/>',
             1,
             24,
             "did you mean outboundSSLRef",
             "error",
         ),
         ('<sslDefault color="red"/>', 1, 13, "not an attribute certkit knows", "warning"),
+        ('<sslDefault sslref="s"/>', 1, 13, "write sslref as sslRef", "warning"),
+        ('<ssl keyStoreRef="k"><keyStore/></ssl>', 1, 22, "does not belong in <ssl>", "warning"),
         ("<ssl id='s'/>", 1, 1, 'needs keyStoreRef="..."', "error"),
         # values for their kind
         ('<webAppSecurity allowFailOverToBasicAuth="yes"/>', 1, 17, '"true" or "false"', "error"),
@@ -258,6 +260,12 @@ def test_failover_is_fine_when_some_endpoint_asks_for_the_certificate_optionally
             "warning",
         ),
         (
+            '<authorization-roles id="zos.connect.access.roles"/>',
+            "3.0",
+            "zosConnectAccess, a zosConnect-2.0 role",
+            "warning",
+        ),
+        (
             "<featureManager><feature>zosconnect:oasRequester-1.0</feature></featureManager>",
             "2.0",
             "belongs to zosConnect-3.0",
@@ -276,7 +284,7 @@ def test_elements_of_the_other_generation(
 ) -> None:
     findings = check(text, generation)
     assert any(fragment in f.message and f.severity == severity for f in findings), findings
-    assert not [f for f in check(text) if "belongs to" in f.message]  # no generation: no finding
+    assert not [f for f in check(text) if "zosConnect-2.0" in f.message]  # without a generation
 
 
 def test_a_generation_must_be_one_of_the_two() -> None:
