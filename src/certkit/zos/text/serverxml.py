@@ -29,6 +29,7 @@ Text only (no ``cryptography``), so that it can run in a reader's browser.
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import enum
 import re
@@ -459,10 +460,8 @@ def check(text: str | bytes, generation: Generation | str | None = None) -> list
     findings.extend(problems)
     if root is not None and source is not None:
         context = _Context(schema(), source, wanted)
-        try:
+        with contextlib.suppress(_Full):  # enough findings: the rest is not looked at
             _check_tree(root, context)
-        except _Full:
-            pass
         findings.extend(context.findings)
     findings.sort(key=lambda f: (f.position.line, f.position.column))
     if len(findings) > MAX_FINDINGS:
