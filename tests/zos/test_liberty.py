@@ -136,6 +136,12 @@ def test_the_2_0_include_fails_the_3_0_check() -> None:
     assert any("no authorization interceptor" in f.message for f in findings)
 
 
+def test_an_element_whose_z_os_connect_use_is_unverified_is_never_generated() -> None:
+    assert schema()["elements"]["server/jwtConsumer"]["generate"] is False
+    for kind in ("openidConnectClient", "mpJwt"):
+        assert "<jwtConsumer" not in liberty.token_auth(kind, issuer="i", signer_label="s")  # type: ignore[arg-type]
+
+
 def test_the_defaults_come_from_certkit_defaults() -> None:
     assert f"safkeyring://{RING_OWNER}/{RING_NAME}" in liberty.key_store()
     assert f'password="{STORE_PASSWORD}"' in liberty.key_store(file="key.p12")

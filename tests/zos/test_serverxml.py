@@ -74,6 +74,8 @@ def test_a_correct_server_xml_has_no_findings() -> None:
         ("<sslDefualt/>", 1, 1, "did you mean <sslDefault>", "error"),
         ("<user name='Fred'/>", 1, 1, "goes in <basicRegistry> or <security-role>", "error"),
         ("<webApplication/>", 1, 1, "not an element certkit knows", "warning"),
+        ('<jwtConsumer id="j" issuer="i"/>', 1, 1, "documents openidConnectClient", "warning"),
+        ('<jwtConsumer id="j" signatureAlgorithm="none"/>', 1, 21, "give one of RS256", "error"),
         (
             '<sslDefault sslRef="s" outbondSSLRef="s"/>\n<ssl id="s" keyStoreRef="k"/>',
             1,

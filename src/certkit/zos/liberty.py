@@ -124,7 +124,8 @@ def _element(
     unverified = [
         name for name in attributes if not order.get(name, {}).get("mark", "V").startswith("V")
     ]
-    if unknown or unverified or not entry["mark"].startswith("V"):
+    refused = entry.get("generate") is False or not entry["mark"].startswith("V")
+    if unknown or unverified or refused:
         raise ValueError(f"<{tag}>: not generated from verified facts: {unknown + unverified}")
     written = [
         f'{name}="{_escaped(value)}"'
@@ -589,7 +590,7 @@ def token_auth(
     *,
     issuer: str,
     signer_label: str,
-    id: str = "jwtConsumer",
+    id: str = "jwt",
     trust_store: str = "defaultKeyStore",
     audiences: Sequence[str] = (),
     url_pattern: str | None = None,
@@ -625,8 +626,8 @@ def token_auth(
 
     Examples:
         >>> print(token_auth("mpJwt", issuer="https://idp.example", signer_label="IdP"))
-        <mpJwt id="jwtConsumer" issuer="https://idp.example"
-               mapToUserRegistry="true" keyName="IdP" signatureAlgorithm="RS256"/>
+        <mpJwt id="jwt" issuer="https://idp.example" mapToUserRegistry="true"
+               keyName="IdP" signatureAlgorithm="RS256"/>
     """
     _identifier(id, "id")
     text(issuer, "issuer", limit=1024)

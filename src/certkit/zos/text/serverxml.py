@@ -546,6 +546,9 @@ def _check_element(node: _Node, entry: dict[str, Any], context: _Context) -> Non
             _severity(entry.get("generation_mark", "P")),
             f"<{name}> belongs to {other.value}, not {context.generation.value} ({reason})",
         )
+    caution = entry.get("caution")
+    if caution is not None:
+        context.add(node.position, "warning", caution["message"])
     defects: dict[str, Any] = entry.get("defects", {})
     for attribute, value in node.attributes.items():
         where = context.attribute_position(node, attribute)
