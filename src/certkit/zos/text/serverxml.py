@@ -440,7 +440,9 @@ def check(text: str | bytes, generation: Generation | str | None = None) -> list
         a safkeyring:// location needs type="JCERACFKS", not "JCECCARACFKS"
     """
     wanted = as_generation(generation) if generation is not None else None
-    size = len(text) if isinstance(text, bytes) else len(text.encode("utf-8", "surrogatepass"))
+    size = len(text)  # a character is at least a byte: encode only text that may fit
+    if isinstance(text, str) and size <= MAX_TEXT_BYTES:
+        size = len(text.encode("utf-8", "surrogatepass"))
     if size > MAX_TEXT_BYTES:
         message = (
             f"the text has {size} bytes; certkit checks at most {MAX_TEXT_BYTES} "
@@ -843,7 +845,8 @@ def _check_features(context: _Context) -> None:
         context.add(
             node.position,
             "warning",
-            f"<{node.tag}> needs the feature {wanted}, which <featureManager> does not list",
+            f"<{node.tag}> needs the feature {wanted}, which <featureManager> does not list "
+            "here; add it unless another file of the server does",
         )
 
 
