@@ -348,6 +348,8 @@ HOSTILE = {
     "long value": '<sslDefault sslRef="' + "x" * 500_000 + '"/>',
     "many elements": "<sslDefault sslRef='nope' color='red'/>\n" * 5000,
     "many lines": "\n" * 200_000 + "<ssl>",
+    "huge name left open": "<" + "n" * 100_000 + ">",
+    "huge name closed wrongly": "<" + "n" * 100_000 + "></" + "m" * 100_000 + ">",
     "control characters in a name": "<ssl\x1b[2J id='a'/>",
     "right-to-left override": "<ssl id='\u202e'/>",
 }
@@ -367,7 +369,7 @@ def test_hostile_text_gives_findings_with_positions(name: str) -> None:
     findings = check(text)
     for finding in findings:
         assert _within(text, finding), (name, str(finding))
-        assert "\n" not in finding.message and len(finding.message) <= 400
+        assert "\n" not in finding.message and len(finding.message) <= 300
     if name not in ("CDATA", "processing instruction"):
         assert findings, name
 
@@ -384,9 +386,9 @@ def test_declarations_are_refused_where_they_stand_never_expanded(name: str) -> 
 def test_huge_text_is_refused_before_parsing() -> None:
     huge = "<server>" + " " * MAX_TEXT_BYTES + "</server>"
     [finding] = check(huge)
-    assert "at most" in finding.message
+    assert "more than certkit checks" in finding.message
     [finding] = check(huge.encode())
-    assert "at most" in finding.message
+    assert "more than certkit checks" in finding.message
 
 
 def test_the_findings_are_bounded() -> None:

@@ -319,7 +319,7 @@ def _syntax(exc: SAXParseException, builder: _Builder, source: _Text) -> str:
     opened = builder.open[-1] if builder.open else None
     if opened is not None and opened.tag == "server" and source.fragment and opened.parent is None:
         opened = None  # the wrapper
-    where = f"<{opened.tag}> (opened at {opened.position})" if opened else ""
+    where = f"<{quote(opened.tag, 40)[1:-1]}> (opened at {opened.position})" if opened else ""
     offset = source.offset(exc.getLineNumber() or 1, exc.getColumnNumber() or 0)
     if source.fragment and offset >= len(source.parsed) - len("\n</server>"):
         # The error is in the wrapper's closing tag: the reader's text stopped too early.
@@ -445,8 +445,8 @@ def check(text: str | bytes, generation: Generation | str | None = None) -> list
         size = len(text.encode("utf-8", "surrogatepass"))
     if size > MAX_TEXT_BYTES:
         message = (
-            f"the text has {size} bytes; certkit checks at most {MAX_TEXT_BYTES} "
-            "(check the security part, or one include file, at a time)"
+            f"the text has more than {MAX_TEXT_BYTES} bytes, more than certkit checks: "
+            "check the security part, or one include file, at a time"
         )
         return [Finding(Position(1, 1), "error", message)]
     decoded, findings = _decode(text)
