@@ -7,7 +7,6 @@ import json
 import re
 import subprocess
 import tomllib
-import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from typing import Any
 
@@ -15,19 +14,25 @@ import yaml
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 
+from certkit.zos.text import serverxml
+
 Checker = Callable[[str], "str | None"]
 
 
 def check_xml(source: str) -> str | None:
-    text = source.strip()
-    if not text.startswith("<?xml"):
-        # server.xml fragments have several top-level elements: check them inside one root.
-        text = f"<docproof-fragment>{text}</docproof-fragment>"
-    try:
-        ET.fromstring(text)
-    except ET.ParseError as exc:
-        return f"XML is not well-formed: {exc}"
-    return None
+    # Liberty server.xml, a whole <server> or a fragment: certkit's validator checks elements,
+    # attributes, values and references, not only well-formed XML (issue 11). Warnings pass.
+    text = source.lstrip()
+    skipped = source[: len(source) - len(text)].count("\n")
+    errors = [f for f in serverxml.check(text) if f.severity == "error"]
+    if not errors:
+        return None
+    first = errors[0]
+    more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+    return (
+        f"server.xml check: line {first.position.line + skipped}, column "
+        f"{first.position.column}: {first.message}{more}"
+    )
 
 
 _PEM = re.compile(r"-----BEGIN ([A-Z0-9 ]+)-----.*?-----END \1-----", re.DOTALL)
