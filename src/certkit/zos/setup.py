@@ -49,11 +49,10 @@ from certkit.zos.keyring import KeyRing, Usage
 from certkit.zos.mapping import MapRule, map_commands
 from certkit.zos.racf import connect_command, quoted, ring_access_commands, wrap
 from certkit.zos.text.commands import LABEL_LIMIT
+from certkit.zos.text.serverxml import Generation, as_generation
 
 __all__ = [
-    "GENERATIONS",
     "PRODUCTS",
-    "Generation",
     "NewCertificate",
     "Product",
     "Section",
@@ -68,10 +67,6 @@ Product = Literal["racf", "acf2", "tss"]
 
 PRODUCTS: tuple[Product, ...] = ("racf", "acf2", "tss")
 
-Generation = Literal["zosConnect-2.0", "zosConnect-3.0"]
-"""The z/OS Connect generation: EE V3 (``zosConnect-2.0``) or OpenAPI 3 (``zosConnect-3.0``)."""
-
-GENERATIONS: tuple[Generation, ...] = ("zosConnect-2.0", "zosConnect-3.0")
 
 _ID = re.compile(r"[A-Z0-9$#@]{1,8}\Z")  # user IDs, groups, ACF2/TSS record IDs (zos-syntax 0, 3)
 _PROFILE_PART = re.compile(r"[A-Za-z0-9$#@_-]{1,64}\Z")
@@ -208,7 +203,7 @@ class Setup:
     certificates: tuple[NewCertificate, ...]
     server_label: str
     client_users: tuple[str, ...]
-    generation: Generation = "zosConnect-2.0"
+    generation: Generation | str = Generation.V2
     application: str | None = None
     roles: tuple[str, ...] = ()
     profile_prefix: str = "BBGZDFLT"  # (V-wsc) zosconnect-security 2.3, Liberty's default
@@ -230,11 +225,8 @@ class Setup:
         _user(self.unauthenticated_user, "unauthenticated user ID")
         if self.acf2_role is not None:
             _user(self.acf2_role, "ACF2 role")
-        if self.generation not in GENERATIONS:
-            raise InputError(
-                f"generation {quote(self.generation)}: give zosConnect-2.0 or zosConnect-3.0"
-            )
-        if self.generation == "zosConnect-3.0":
+        object.__setattr__(self, "generation", as_generation(self.generation))
+        if self.generation is Generation.V3:
             if self.application is None or not _PROFILE_PART.match(self.application):
                 raise InputError(
                     "zosConnect-3.0: give the web application's name (letters, digits, _ -)"
@@ -618,7 +610,7 @@ class _Racf(_Writer):
         lines.append("SETROPTS RACLIST(APPL) REFRESH")
         # (V) 2.0: <prefix>.zos.connect.access.roles.zosConnectAccess; (V-wsc) 3.0:
         # <prefix>.<application>.<role>: zosconnect-security 3.1 and 3.2.
-        if setup.generation == "zosConnect-2.0":
+        if setup.generation is Generation.V2:
             roles = [f"{prefix}.zos.connect.access.roles.zosConnectAccess"]
         else:
             roles = [f"{prefix}.{setup.application}.{role}" for role in setup.roles]

@@ -19,9 +19,10 @@ from certkit.cli.output import show
 from certkit.defaults import RING_NAME, RING_OWNER
 from certkit.errors import InputError, quote
 from certkit.files import name_of, read_file
-from certkit.zos.setup import GENERATIONS, PRODUCTS, Setup, job, tso
+from certkit.zos.setup import PRODUCTS, Setup, job, tso
 from certkit.zos.text import commands, jcl
 from certkit.zos.text.findings import Finding, Report
+from certkit.zos.text.serverxml import Generation
 
 MAX_TEXT_BYTES = 1024 * 1024
 """The largest file ``certkit zos lint`` reads: a setup is a few hundred lines, not a megabyte."""
@@ -74,7 +75,9 @@ def _add_racf(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         type=_date,
         help="the server's and client's last day, yyyy-mm-dd (not after --ca-until)",
     )
-    racf.add_argument("--generation", choices=GENERATIONS, default=GENERATIONS[0])
+    racf.add_argument(
+        "--generation", choices=[g.value for g in Generation], default=Generation.V2.value
+    )
     racf.add_argument("--application", help="the OpenAPI 3 web application's name (3.0)")
     racf.add_argument(
         "--role", action="append", default=[], help="a role of the API document (3.0, repeatable)"

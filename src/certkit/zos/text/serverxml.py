@@ -542,11 +542,11 @@ def _check_element(node: _Node, entry: dict[str, Any], context: _Context) -> Non
     generation = entry.get("generation")
     if context.generation is not None and generation and generation != context.generation:
         other = Generation(generation)
-        reason = entry.get("generation_source", "")
+        reason = entry.get("generation_reason") or "check which generation the server runs"
         context.add(
             node.position,
             _severity(entry.get("generation_mark", "P")),
-            f"<{name}> belongs to {other.value}, not {context.generation.value} ({reason})",
+            f"<{name}> belongs to {other.value}, not {context.generation.value}: {reason}",
         )
     caution = entry.get("caution")
     if caution is not None:
