@@ -100,7 +100,6 @@ def test_warnings_alone_do_not_fail(capsys: pytest.CaptureFixture[str], tmp_path
         (b"", "the file is empty"),
         (b"  \n\n", "the file is empty"),
         (b"RACDCERT ID(A) LIST(LABEL('\xff'))\n", "byte 28 is not UTF-8"),
-        (b"<server/>\n", "looks like server.xml"),
         (b"x" * (1024 * 1024 + 1), "more than the 1 MiB a z/OS text file can be"),
     ],
 )
@@ -154,3 +153,116 @@ def test_racf_refuses_bad_options_in_one_line(
     capsys: pytest.CaptureFixture[str], change: list[str], fragment: str
 ) -> None:
     refused(capsys, [*SETUP, *change], fragment)
+
+
+def test_lint_checks_server_xml_and_its_generation(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    xml = tmp_path / "server.xml"
+    xml.write_text(
+        '<server>\n  <keyStore id="k" location="safkeyring://ZCSRV1/ZCEE.Ring"'
+        ' type="JCEKS" password="password" fileBased="false"/>\n</server>\n'
+    )
+    status, out, _ = run(capsys, ["zos", "lint", str(xml)])
+    assert (
+        status == 1 and f'{xml}:2:61: error: a safkeyring:// location needs type="JCERACFKS"' in out
+    )
+    status, out, _ = run(capsys, ["zos", "liberty", "--ring", "ZCEE.Ring", "--owner", "ZCSRV1"])
+    xml.write_text(out)
+    assert run(capsys, ["zos", "lint", "--generation", "zosConnect-2.0", str(xml)]) == (
+        0,
+        f"{xml}: server.xml: no problems found\n",
+        "",
+    )
+    status, out, _ = run(capsys, ["zos", "lint", "--generation", "zosConnect-3.0", str(xml)])
+    assert "belongs to zosConnect-2.0" in out
+
+
+def test_xml_with_a_doctype_is_refused_not_expanded(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    xml = tmp_path / "server.xml"
+    xml.write_text(
+        '<?xml version="1.0"?>\n<!DOCTYPE s [<!ENTITY a "aaaaaaaaaa">'
+        '<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>\n<server>&b;</server>\n'
+    )
+    status, out, err = run(capsys, ["zos", "lint", str(xml)])
+    assert status == 1 and err == "" and "DOCTYPE" in out and "aaaaaaaaaa" not in out
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        [],
+        ["--generation", "zosConnect-3.0", "--client-auth", "required"],
+        [
+            "--client-auth",
+            "optional",
+            "--token",
+            "mpJwt",
+            "--issuer",
+            "https://idp.example",
+            "--signer-label",
+            "JWT signer",
+            "--ltpa",
+        ],
+        ["--keys", "hybrid", "--level", "invoke=ZCINVOKE", "--level", "admin=ZCADMIN"],
+    ],
+)
+def test_liberty_writes_what_lint_accepts(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, argv: list[str]
+) -> None:
+    status, out, err = run(capsys, ["zos", "liberty", "--owner", "ZCSRV1", *argv])
+    assert (status, err) == (0, "") and out.startswith("<server>")
+    xml = tmp_path / "server.xml"
+    xml.write_text(out)
+    status, out, _ = run(capsys, ["zos", "lint", str(xml)])
+    assert status == 0, out
+
+
+def test_liberty_basic_users_come_from_a_file(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    users = tmp_path / "users.txt"
+    users.write_text("# test users\nFred:fredpwd\n")
+    status, out, _ = run(
+        capsys, ["zos", "liberty", "--registry", "basic", "--users-file", str(users)]
+    )
+    assert status == 0 and '<user name="Fred" password="fredpwd"/>' in out
+
+
+@pytest.mark.parametrize(
+    ("argv", "fragment"),
+    [
+        (["--users-file", "x"], "--users-file is for --registry basic"),
+        (["--https-port", "0"], "--https-port"),
+        (["--https-port", "nan"], "--https-port"),
+        (["--level", "invoke"], "give LEVEL=GROUP"),
+        (["--token", "mpJwt"], "--issuer"),
+        (["--owner", "TOOLONGID"], "TOOLONGID"),
+        (["--client-auth", "required"], None),
+        (["--registry", "basic"], "give --users-file FILE"),
+    ],
+)
+def test_liberty_refuses_bad_options_in_one_line(
+    capsys: pytest.CaptureFixture[str], argv: list[str], fragment: str | None
+) -> None:
+    if fragment is None:  # a valid combination: printed, not refused
+        assert main(["zos", "liberty", *argv]) == 0
+        capsys.readouterr()
+        return
+    refused(capsys, ["zos", "liberty", *argv], fragment)
+
+
+def test_users_file_mistakes(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    users = tmp_path / "users.txt"
+    for content, fragment in (
+        ("Fred\n", "line 1: give NAME:PASSWORD"),
+        ("# none\n", "names no user"),
+    ):
+        users.write_text(content)
+        refused(
+            capsys,
+            ["zos", "liberty", "--registry", "basic", "--users-file", str(users)],
+            fragment,
+        )

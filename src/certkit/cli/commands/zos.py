@@ -2,9 +2,11 @@
 
 * ``certkit zos racf``: the security setup of a z/OS Connect server (certificates, key ring,
   ring access, SAF profiles) as RACF, ACF2 or Top Secret commands, or as a batch job;
+* ``certkit zos liberty``: the security part of its ``server.xml``, for either generation;
 * ``certkit zos lint FILE...``: check pasted RACF commands (RACDCERT, PERMIT, RDEFINE,
-  SETROPTS) or a batch job (its JCL, and the commands of its IKJEFT01 steps). Exit status 0
-  when no finding is an error, 1 when one is, 2 when a file cannot be read as text.
+  SETROPTS), a batch job (its JCL, and the commands of its IKJEFT01 steps) or a server.xml
+  (Liberty's elements, attributes and references). Exit status 0 when no finding is an error,
+  1 when one is, 2 when a file cannot be read as text.
 """
 
 from __future__ import annotations
@@ -13,21 +15,28 @@ import argparse
 import datetime as dt
 from collections.abc import Callable
 
+from certkit import values
 from certkit.certificates.pki import Lab
 from certkit.cli.options import add_files, add_json
 from certkit.cli.output import show
 from certkit.defaults import RING_NAME, RING_OWNER
 from certkit.errors import InputError, quote
 from certkit.files import name_of, read_file
+from certkit.zos import liberty
+from certkit.zos.keyring import ClientAuth
 from certkit.zos.setup import PRODUCTS, Setup, job, tso
-from certkit.zos.text import commands, jcl
+from certkit.zos.text import commands, jcl, serverxml
 from certkit.zos.text.findings import Finding, Report
 from certkit.zos.text.serverxml import Generation
 
 MAX_TEXT_BYTES = 1024 * 1024
 """The largest file ``certkit zos lint`` reads: a setup is a few hundred lines, not a megabyte."""
 
-CHECKERS: dict[str, Callable[[str], list[Finding]]] = {"racf": commands.check, "jcl": jcl.check}
+CHECKERS: dict[str, Callable[[str], list[Finding]]] = {
+    "racf": commands.check,
+    "jcl": jcl.check,
+    "server.xml": serverxml.check,
+}
 """What ``--kind`` may name, and the validator of each."""
 
 
@@ -38,6 +47,7 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
     sub = zos.add_subparsers(dest="zos_command", metavar="COMMAND", parser_class=type(zos))
     sub.required = True
     _add_racf(sub)
+    _add_liberty(sub)
     _add_lint(sub)
 
 
@@ -95,13 +105,65 @@ def _add_racf(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     racf.set_defaults(handler=run_racf)
 
 
+def _add_liberty(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    xml = sub.add_parser(
+        "liberty",
+        help="the security part of a z/OS Connect server's server.xml",
+        description=(
+            "Write a server.xml include with the key ring, TLS, a registry, client "
+            "certificates, tokens and authorization of a z/OS Connect server. Every element "
+            "it writes passes `certkit zos lint`."
+        ),
+    )
+    xml.add_argument(
+        "--generation", choices=[g.value for g in Generation], default=Generation.V2.value
+    )
+    xml.add_argument("--registry", choices=["saf", "basic"], default="saf", help="default: saf")
+    xml.add_argument(
+        "--users-file",
+        metavar="FILE",
+        help="basic registry users, one NAME:PASSWORD a line (keeps passwords off the command "
+        "line)",
+    )
+    xml.add_argument(
+        "--client-auth",
+        choices=[c.value for c in ClientAuth],
+        default=ClientAuth.NONE.value,
+        help="ask for a client certificate: none, optional or required (default none)",
+    )
+    xml.add_argument("--token", choices=["openidConnectClient", "mpJwt"], help="accept JWTs")
+    xml.add_argument("--issuer", help="the tokens' issuer (with --token)")
+    xml.add_argument("--signer-label", help="the token signer's label in the ring (with --token)")
+    xml.add_argument("--ltpa", action="store_true", help="write an ltpa element")
+    xml.add_argument("--ring", default=RING_NAME, help=f"the key ring (default {RING_NAME})")
+    xml.add_argument("--owner", default=RING_OWNER, help=f"the ring's owner (default {RING_OWNER})")
+    xml.add_argument(
+        "--keys", choices=[k.value for k in liberty.Keys], default=liberty.Keys.SOFTWARE.value
+    )
+    xml.add_argument("--https-port", type=_port, default=9443, help="default 9443")
+    xml.add_argument(
+        "--level",
+        action="append",
+        default=[],
+        metavar="LEVEL=GROUP",
+        help="zosConnect-2.0: an authorization level (admin, operations, invoke, reader) and "
+        "its group (repeatable)",
+    )
+    xml.set_defaults(handler=run_liberty)
+
+
+def _port(text: str) -> int:
+    return int(values.number(text, "--https-port", minimum=1, maximum=65535, integer=True))
+
+
 def _add_lint(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     lint = sub.add_parser(
         "lint",
-        help="check pasted RACF commands or a batch job",
+        help="check pasted RACF commands, a batch job or server.xml",
         description=(
             "Check each FILE (or - for standard input): RACDCERT, PERMIT, RDEFINE and SETROPTS "
-            "commands, or a batch job running them. Each problem is reported with its line and "
+            "commands, a batch job running them, or a server.xml. Each problem is reported "
+            "with its line and "
             "column. Exit status 0 when no finding is an error, 1 when one is, 2 when a file "
             "cannot be read."
         ),
@@ -112,6 +174,11 @@ def _add_lint(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         choices=["auto", *CHECKERS],
         default="auto",
         help="what the files hold (default: detect it)",
+    )
+    lint.add_argument(
+        "--generation",
+        choices=[g.value for g in Generation],
+        help="server.xml: also report elements of the other z/OS Connect generation",
     )
     add_json(lint, "print JSON instead of text")
     lint.set_defaults(handler=run_lint)
@@ -161,12 +228,86 @@ def run_racf(args: argparse.Namespace) -> int:
     return 0
 
 
+def run_liberty(args: argparse.Namespace) -> int:
+    """Print the server.xml include."""
+    users: dict[str, str] | None = None
+    if args.users_file is not None:
+        if args.registry != "basic":
+            raise InputError("--users-file is for --registry basic")
+        users = _users(args.users_file)
+    elif args.registry == "basic":
+        raise InputError("--registry basic needs its users: give --users-file FILE (NAME:PASSWORD)")
+    if args.token is not None and (args.issuer is None or args.signer_label is None):
+        raise InputError(
+            "--token needs --issuer (the tokens' iss) and --signer-label (the signer's "
+            "certificate label in the ring)"
+        )
+    if args.token is None and (args.issuer is not None or args.signer_label is not None):
+        raise InputError("--issuer and --signer-label are for --token")
+    if args.level and args.generation != Generation.V2.value:
+        raise InputError(
+            "--level is for --generation zosConnect-2.0; zosConnect-3.0 names roles in the "
+            "API document"
+        )
+    levels = {}
+    for item in args.level:
+        level, equals, group = item.partition("=")
+        if not equals:
+            raise InputError(f"--level {quote(item)}: give LEVEL=GROUP, such as invoke=ZCINVOKE")
+        levels[level] = group
+    print(
+        liberty.security_server_xml(
+            args.generation,
+            registry=args.registry,
+            users=users,
+            client_auth=args.client_auth,
+            token=args.token,
+            issuer=args.issuer,
+            signer_label=args.signer_label,
+            use_ltpa=args.ltpa,
+            ring=args.ring,
+            owner=args.owner,
+            keys=args.keys,
+            https_port=args.https_port,
+            levels=levels or None,
+        ),
+        end="",
+    )
+    return 0
+
+
+def _users(path: str) -> dict[str, str]:
+    """NAME:PASSWORD lines of a users file (blank lines and # comments skipped)."""
+    data = read_file(path, max_bytes=MAX_TEXT_BYTES, what="users file")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise InputError(f"{name_of(path)}: not UTF-8 text; save it as UTF-8") from None
+    users: dict[str, str] = {}
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        name, colon, password = line.partition(":")
+        if not colon or not name.strip() or not password:
+            raise InputError(f"{name_of(path)}, line {number}: give NAME:PASSWORD")
+        users[name.strip()] = password
+    if not users:
+        raise InputError(f"{name_of(path)}: names no user; give NAME:PASSWORD lines")
+    return users
+
+
 def _kind(text: str) -> str:
     """``server.xml`` when the text starts with a tag, ``jcl`` with ``//``, else ``racf``."""
     start = text.lstrip()
     if start.startswith("<"):
         return "server.xml"
     return "jcl" if start.startswith("//") else "racf"
+
+
+def _check(kind: str, text: str, generation: str | None) -> list[Finding]:
+    if kind == "server.xml":
+        return serverxml.check(text, generation)
+    return CHECKERS[kind](text)
 
 
 def run_lint(args: argparse.Namespace) -> int:
@@ -182,14 +323,13 @@ def run_lint(args: argparse.Namespace) -> int:
                 "text (transfer it from z/OS as text, not binary)"
             ) from None
         if not text.strip():
-            raise InputError(f"{name_of(path)}: the file is empty; give RACF commands")
-        kind = _kind(text) if args.kind == "auto" else args.kind
-        if kind not in CHECKERS:
             raise InputError(
-                f"{name_of(path)}: looks like {kind}, which certkit cannot check yet; give "
-                "--kind racf if it holds RACF commands"
+                f"{name_of(path)}: the file is empty; give RACF commands, a job or server.xml"
             )
+        kind = _kind(text) if args.kind == "auto" else args.kind
         texts.append((path, kind, text))
-    reports = [Report(name_of(p, 4096), k, tuple(CHECKERS[k](t))) for p, k, t in texts]
+    reports = [
+        Report(name_of(p, 4096), k, tuple(_check(k, t, args.generation))) for p, k, t in texts
+    ]
     show(reports, as_json=args.json, separator="\n")
     return 1 if any(r.count("error") for r in reports) else 0
