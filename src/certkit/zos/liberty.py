@@ -859,6 +859,7 @@ def security_server_xml(
     token: Literal["openidConnectClient", "mpJwt"] | None = None,
     issuer: str | None = None,
     signer_label: str | None = None,
+    audiences: Sequence[str] = (),
     use_ltpa: bool = False,
     ring: str = RING_NAME,
     owner: str = RING_OWNER,
@@ -886,6 +887,7 @@ def security_server_xml(
             ``signer_label``).
         issuer: The tokens' issuer.
         signer_label: The label of the issuer's certificate in the ring.
+        audiences: The audiences a token must name (``aud``), with ``token``.
         use_ltpa: Write an ``<ltpa>`` element with Liberty's default lifetime.
         ring: The key ring's name.
         owner: The ring's owner (``""`` for the server's own ID).
@@ -950,7 +952,9 @@ def security_server_xml(
         features.append(
             "openidConnectClient-1.0" if token == "openidConnectClient" else "mpJwt-2.1"
         )
-        parts.append(token_auth(token, issuer=issuer, signer_label=signer_label))
+        parts.append(
+            token_auth(token, issuer=issuer, signer_label=signer_label, audiences=audiences)
+        )
     if use_ltpa:
         parts.append(ltpa())
     if wanted is Generation.V2:

@@ -82,7 +82,8 @@ def ring_commands(ring: KeyRing) -> list[str]:
 
     Examples:
         >>> from certkit.certificates.pki import Lab
-        >>> ring = KeyRing.for_lab(Lab(seed="racf").pki(), name="ZCEE.Ring", owner="ZCSRV1")
+        >>> pki = Lab(seed="racf").pki()
+        >>> ring = KeyRing.for_lab(pki, name="ZCEE.Ring", owner="ZCSRV1")
         >>> print("\n".join(ring_commands(ring)))
         RACDCERT ID(ZCSRV1) ADDRING(ZCEE.Ring)
         RACDCERT ID(ZCSRV1) CONNECT(CERTAUTH LABEL('Lab Root CA') +

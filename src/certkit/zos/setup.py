@@ -305,9 +305,13 @@ class Setup:
             ...     Lab(seed="setup").pki(), server_user="ZCSRV1", ring="ZCEE.Ring",
             ...     client_user="FRED", domain="zcee.example.com",
             ...     ca_until=dt.date(2035, 12, 31), leaf_until=dt.date(2030, 12, 31))
-            >>> [(c.label, c.owner, c.signer) for c in setup.certificates][2:]
-            [('Liberty server', 'ZCSRV1', 'Lab Intermediate CA'), ('Liberty client', 'FRED', 'Lab Intermediate CA')]
-        """  # noqa: E501
+            >>> for cert in setup.certificates:
+            ...     print(f"{cert.label:20} {cert.owner:8} {cert.signer}")
+            Lab Root CA          CERTAUTH None
+            Lab Intermediate CA  CERTAUTH Lab Root CA
+            Liberty server       ZCSRV1   Lab Intermediate CA
+            Liberty client       FRED     Lab Intermediate CA
+        """
         server_user = _user(server_user, "server user ID")
         client_user = _user(client_user, "client user ID")
         certificates = (

@@ -134,6 +134,12 @@ def _add_liberty(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
     xml.add_argument("--token", choices=["openidConnectClient", "mpJwt"], help="accept JWTs")
     xml.add_argument("--issuer", help="the tokens' issuer (with --token)")
     xml.add_argument("--signer-label", help="the token signer's label in the ring (with --token)")
+    xml.add_argument(
+        "--audience",
+        action="append",
+        default=[],
+        help="an audience a token must name in its aud claim (with --token, repeatable)",
+    )
     xml.add_argument("--ltpa", action="store_true", help="write an ltpa element")
     xml.add_argument("--ring", default=RING_NAME, help=f"the key ring (default {RING_NAME})")
     xml.add_argument("--owner", default=RING_OWNER, help=f"the ring's owner (default {RING_OWNER})")
@@ -242,8 +248,8 @@ def run_liberty(args: argparse.Namespace) -> int:
             "--token needs --issuer (the tokens' iss) and --signer-label (the signer's "
             "certificate label in the ring)"
         )
-    if args.token is None and (args.issuer is not None or args.signer_label is not None):
-        raise InputError("--issuer and --signer-label are for --token")
+    if args.token is None and (args.issuer or args.signer_label or args.audience):
+        raise InputError("--issuer, --signer-label and --audience are for --token")
     if args.level and args.generation != Generation.V2.value:
         raise InputError(
             "--level is for --generation zosConnect-2.0; zosConnect-3.0 names roles in the "
@@ -264,6 +270,7 @@ def run_liberty(args: argparse.Namespace) -> int:
             token=args.token,
             issuer=args.issuer,
             signer_label=args.signer_label,
+            audiences=tuple(args.audience),
             use_ltpa=args.ltpa,
             ring=args.ring,
             owner=args.owner,

@@ -85,7 +85,7 @@ def check(text: str) -> list[Finding]:
         The findings, in the order of the text. None for correct commands.
 
     Examples:
-        >>> check("RACDCERT ID(ZCSRV1) CONNECT(ID(ZCSRV1) LABEL('Server') RING(ZCEE.Ring))")
+        >>> check("RACDCERT ID(ZCSRV1) CONNECT(ID(ZCSRV1) LABEL('Server') RING(R))")
         []
         >>> [f.message for f in check("RACDCERT ID(ZCSRV1) CONNECT(LABEL('Server'))")]
         ['CONNECT needs RING(ringname): RACF answers IRRD121I without it']

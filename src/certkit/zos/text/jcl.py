@@ -56,8 +56,10 @@ def check(text: str) -> list[Finding]:
         ... /*'''
         >>> check(job)
         []
-        >>> [str(f) for f in check(job.replace("ADDRING(ZCEE.Ring)", "CONNECT(RING(R))"))]
-        ['line 5, column 21: error: CONNECT needs LABEL(label): RACF answers IRRD121I without it']
+        >>> bad = job.replace("ADDRING(ZCEE.Ring)", "CONNECT(RING(R))")
+        >>> for finding in check(bad):
+        ...     print(finding.position, finding.message.split(":")[0])
+        line 5, column 21 CONNECT needs LABEL(label)
     """
     lines = text.replace("\r\n", "\n").split("\n")
     while lines and not lines[-1].strip():
