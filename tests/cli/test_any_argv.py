@@ -45,8 +45,44 @@ COMMANDS = {
         "--client-cipher",
     ],
     "pki create": ["--seed", "--now", "--host", "--key-type", "--force"],
+    "zos racf": [
+        "--product",
+        "--job",
+        "--job-name",
+        "--server-user",
+        "--ring",
+        "--client-user",
+        "--host",
+        "--ca-until",
+        "--leaf-until",
+        "--generation",
+        "--application",
+        "--role",
+        "--granular",
+        "--export-dsn",
+        "--distributed-ca",
+        "--acf2-role",
+    ],
+    "zos liberty": [
+        "--generation",
+        "--registry",
+        "--users-file",
+        "--client-auth",
+        "--token",
+        "--issuer",
+        "--signer-label",
+        "--audience",
+        "--ltpa",
+        "--ring",
+        "--owner",
+        "--keys",
+        "--https-port",
+        "--level",
+    ],
+    "zos lint": ["--kind", "--generation", "--json"],
 }
-FLAGS = {"--json", "--client", "--list", "--no-client-cert", "--force"}
+FLAGS = {"--json", "--client", "--list", "--no-client-cert", "--force", "--job", "--granular"}
+FLAGS |= {"--ltpa"}
 
 HOSTILE = [
     "",
@@ -72,6 +108,16 @@ HOSTILE = [
     "0001-01-01",
     "ECDHE-ECDSA-AES128-GCM-SHA256",
     "TLS_AES_256_GCM_SHA384",
+    "ZCSRV1",
+    "ZCEE.Ring",
+    "zosConnect-3.0",
+    "acf2",
+    "tss",
+    "server.xml",
+    "invoke=ZCINVOKE",
+    "Partner CA=A.B",
+    "mpJwt",
+    "2035-12-31",
 ]
 
 
@@ -88,6 +134,16 @@ def vocabulary(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
     ]
     files += [str(folder / "fifo.pem"), str(folder / "empty.pem"), str(folder), "/dev/zero"]
     files += [str(folder / "missing.pem")]
+    zos = {  # what certkit zos lint reads, and a users file for certkit zos liberty
+        "setup.racf": "RACDCERT ID(ZCSRV1) ADDRING(ZCEE.Ring)\nPERMIT X CLASS(Y) ID(TOOLONGID)\n",
+        "job.jcl": "//J JOB\n//S EXEC PGM=IKJEFT01\n//SYSTSIN DD *\n/* c */\nLIST\n",
+        "server.xml": '<server><ssl id="s" keyStoreRef="k" clientAuthentication="yes"/></server>',
+        "bomb.xml": '<!DOCTYPE s [<!ENTITY a "aaaa">]><server>&a;</server>',
+        "users.txt": "Fred:fredpwd\n",
+    }
+    for name, text in zos.items():
+        (folder / name).write_text(text)
+        files.append(str(folder / name))
     return HOSTILE + files
 
 
@@ -104,7 +160,7 @@ def command_lines(draw: st.DrawFn, vocabulary: list[str]) -> list[str]:
 
 
 @settings(
-    max_examples=150,
+    max_examples=int(os.environ.get("CERTKIT_ARGV_EXAMPLES", "150")),
     deadline=None,
     derandomize=True,
     database=None,

@@ -341,3 +341,15 @@ def test_a_handshake_message_one_byte_per_record_is_read() -> None:
     found = [r for i in range(len(wire)) for r in splitter.feed(wire[i : i + 1])]
     assert found == records and splitter.pending == b""
     assert splitter.feed(wire[:3]) == [] and splitter.pending == wire[:3]
+
+
+def test_a_non_utf8_host_for_pki_create_is_refused_before_any_key_is_derived(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Found by tests/cli/test_any_argv.py with 3,000 command lines: the server key's
+    derivation label was made from the host name before the name was checked, and encoding a
+    name holding bytes that are not UTF-8 raised UnicodeEncodeError."""
+    status = main(["pki", "create", "--host", "\udcff\udcfe", "--seed", "x", str(tmp_path / "l")])
+    err = capsys.readouterr().err
+    assert status == 2 and err.startswith("certkit: error: host '\\xff\\xfe': ")
+    assert not (tmp_path / "l").exists()

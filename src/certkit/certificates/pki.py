@@ -462,9 +462,9 @@ class Lab:
         """
         if not hostnames:
             raise InputError("a server certificate needs at least one hostname for its SAN")
+        names = profiles.general_names(hostnames)  # refuses a bad name before any key work
         label = label or f"server:{hostnames[0]}"
         key = self._signing_key(label, key_type)
-        names = profiles.general_names(hostnames)
         profile = profiles.leaf(
             key.public_key(), issuer.certificate, profiles.USAGES["server"], names
         )
