@@ -39,6 +39,12 @@ VARIANTS = {
     "3.0": lab_setup(generation="zosConnect-3.0", application="cicsAPI", roles=("Staff",)),
     "granular": lab_setup(granular=True, distributed_ca=("Partner CA", "ZCSRV1.PARTNER.PEM")),
     "acf2 role": lab_setup(acf2_role="STCGRP"),
+    "partner": lab_setup(
+        acf2_role="STCGRP",
+        tss_owner="ZCDEPT",
+        distributed_ca=("Partner CA", "ZCSRV1.PARTNER.PEM"),
+        export_dsn="ZCSRV1.LABROOT.PEM",
+    ),
 }
 
 
@@ -95,10 +101,57 @@ def test_acf2_and_tss_write_zowes_forms_and_say_what_they_leave_out() -> None:
     assert "INSERT ZCSRV1.ZCRING RINGNAME(ZCEE.Ring)" in acf2
     assert "RECKEY IRR ADD(DIGTCERT.LISTRING ROLE(STCGRP) SERVICE(READ) ALLOW)" in acf2
     assert "* SAF profiles not written for ACF2" in acf2
+    assert "EXPORT CERTAUTH.LABROOT DSNAME('ZCSRV1.ROOTCA.PEM') FORMAT(CERTB64)" in acf2
     tss = tso(VARIANTS["2.0"], "tss")
     assert "TSS ADD(ZCSRV1) KEYRING(ZCRING) LABLRING(ZCEE.Ring)" in tss
     assert "NADATE(12/31/30)" in tss and "SIGNWITH(CERTAUTH,LABINTER)" in tss
-    assert "/* EXPORT not written for TSS" in tss
+    assert "TSS EXPORT(CERTAUTH) DIGICERT(LABROOT) DCDSN(ZCSRV1.ROOTCA.PEM) +" in tss
+    assert "/* SERVER, EJBROLE not written for TSS: no verified source */" in tss
+    assert "/* give tss_owner (the ACID that owns APPL) for APPL access */" in tss
+    assert "APPL(" not in tss.replace("owns APPL", "")
+
+
+def test_acf2_exports_and_adds_a_ca_as_broadcom_and_zowe_write_it() -> None:
+    """acf2-tss-facts.md E1-E3, D1-D2: EXPORT, INSERT CERTAUTH, rebuild, CONNECT."""
+    steps = {s.title: s.lines for s in sections(VARIANTS["partner"], "acf2")}
+    assert steps["The root CA certificate, exported for distributed clients"] == (
+        "SET PROFILE(USER) DIVISION(CERTDATA)",
+        "EXPORT CERTAUTH.LABROOT DSNAME('ZCSRV1.LABROOT.PEM') FORMAT(CERTB64)",
+    )
+    assert steps["A distributed CA, added and trusted"] == (
+        "SET PROFILE(USER) DIVISION(CERTDATA)",
+        "INSERT CERTAUTH.DISTCA DSNAME('ZCSRV1.PARTNER.PEM') -",
+        "  LABEL('Partner CA') TRUST",
+        "F ACF2,REBUILD(USR),CLASS(P),DIVISION(CERTDATA)",
+        "CONNECT CERTDATA(CERTAUTH.DISTCA) RINGNAME(ZCEE.Ring) -",
+        "  KEYRING(ZCSRV1.ZCRING) USAGE(CERTAUTH)",
+        "F ACF2,REBUILD(USR),CLASS(P),DIVISION(KEYRING)",
+    )
+    ring = "\n".join(steps["The key ring ZCEE.Ring and its connections"])
+    assert "DISTCA" not in ring  # connected only once it is inserted
+
+
+def test_tss_exports_adds_a_ca_and_permits_appl_as_broadcom_writes_it() -> None:
+    """acf2-tss-facts.md E4-E5, D3-D4, P1-P3."""
+    steps = {s.title: s.lines for s in sections(VARIANTS["partner"], "tss")}
+    assert steps["The root CA certificate, exported for distributed clients"] == (
+        "TSS EXPORT(CERTAUTH) DIGICERT(LABROOT) DCDSN(ZCSRV1.LABROOT.PEM) +",
+        "  FORMAT(CERTB64)",
+    )
+    assert steps["A distributed CA, added and trusted"] == (
+        "TSS ADDTO(CERTAUTH) DIGICERT(DISTCA) DCDSN(ZCSRV1.PARTNER.PEM) +",
+        "  LABLCERT('Partner CA') TRUST",
+        "TSS ADD(ZCSRV1) KEYRING(ZCRING) LABLRING(ZCEE.Ring) +",
+        "  RINGDATA(CERTAUTH,DISTCA) USAGE(CERTAUTH)",
+    )
+    assert steps["SAF profiles for the server and its callers"] == (
+        "/* SERVER, EJBROLE not written for TSS: no verified source */",
+        "TSS ADD(ZCDEPT) APPL(BBGZDFLT)",
+        "TSS PERMIT(WSGUEST) APPL(BBGZDFLT)",
+        "TSS PERMIT(FRED) APPL(BBGZDFLT)",
+    )
+    ring = "\n".join(steps["The key ring ZCEE.Ring and its connections"])
+    assert "DISTCA" not in ring
 
 
 def test_the_job_runs_the_commands_under_ikjeft01() -> None:
@@ -143,6 +196,10 @@ def test_the_steps_come_in_the_order_they_must_run() -> None:
         {"export_dsn": "NOQUALIFIER"},
         {"export_dsn": "A." + "B" * 9},
         {"distributed_ca": ("x" * 33, "A.B")},
+        {"distributed_ca": ("Lab Root CA", "A.B")},
+        {"distributed_ca": ("Partner CA", "A.B"), "distributed_record": "LABROOT"},
+        {"distributed_ca": ("Partner CA", "A.B"), "distributed_record": "TOOLONGID"},
+        {"tss_owner": "ZC DEPT"},
         {"server_label": "Lab Root CA"},
         {"server_label": "no such label"},
     ],

@@ -20,9 +20,11 @@ Only facts marked VERIFIED in ../shared/reference/ are written:
   SERVER, APPL and EJBROLE profiles (as in IBM's WSC workshop jobs ZCEERACF and ZCEERSVR).
   RSA keys only: the sizes RACF takes for NISTECC keys are not verified.
 * ACF2 and Top Secret: zos-syntax.md section 3, the forms of Zowe's ZWEKRING, for the
-  certificates, the ring, its connections and ring access. What that source does not show
-  (EXPORT, adding a CA from a data set, the SAF profiles) is not written for them; a comment
-  in the output says so.
+  certificates, the ring, its connections and ring access; EXPORT and adding a CA from a data
+  set as in Broadcom's ACF2 and Top Secret documentation and Zowe's documentation; for Top
+  Secret, the APPL profile as in Broadcom's knowledge base (../notes/acf2-tss-facts.md). What
+  no verified source shows (the ACF2 SAF profiles, Top Secret's SERVER and EJBROLE profiles,
+  ACF2 name filters) is not written for them; a comment in the output says so.
 """
 
 from __future__ import annotations
@@ -192,6 +194,9 @@ class Setup:
         distributed_ca: A CA from outside to trust, as (label, data set name), or ``None``.
         granular: Give ring access with an RDATALIB profile for this ring, not FACILITY.
         acf2_role: The ACF2 role (group) of the server's started task, for ring access.
+        distributed_record: The distributed CA's record ID for ACF2 and Top Secret.
+        tss_owner: The Top Secret department ACID that owns the APPL profile (a resource is
+            owned before it is permitted), or ``None``.
         mappings: Certificate name filters that map client certificates to user IDs
             ([`MapRule`][certkit.zos.mapping.MapRule]); a client certificate owned by a user
             maps to that user without one.
@@ -213,6 +218,8 @@ class Setup:
     granular: bool = False
     acf2_role: str | None = None
     mappings: tuple[MapRule, ...] = ()
+    distributed_record: str = "DISTCA"
+    tss_owner: str | None = None
     _labels: dict[str, NewCertificate] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -225,6 +232,8 @@ class Setup:
         _user(self.unauthenticated_user, "unauthenticated user ID")
         if self.acf2_role is not None:
             _user(self.acf2_role, "ACF2 role")
+        if self.tss_owner is not None:
+            _user(self.tss_owner, "Top Secret owner ACID")
         object.__setattr__(self, "generation", as_generation(self.generation))
         if self.generation is Generation.V3:
             if self.application is None or not _PROFILE_PART.match(self.application):
@@ -266,8 +275,17 @@ class Setup:
         if self.export_dsn is not None:
             _dsn(self.export_dsn)
         if self.distributed_ca is not None:
+            if self.distributed_ca[0] in labels:
+                raise InputError(
+                    f"distributed CA {quote(self.distributed_ca[0])}: label already used"
+                )
             _label(self.distributed_ca[0])
             _dsn(self.distributed_ca[1])
+            _user(self.distributed_record, "distributed CA record ID")
+            if self.distributed_record in records:
+                raise InputError(
+                    f"distributed CA record ID {quote(self.distributed_record)}: already used"
+                )
         object.__setattr__(self, "_labels", labels)
 
     @classmethod
@@ -561,15 +579,12 @@ class _Racf(_Writer):
         return ring_access_commands(ring, setup.server_user, granular=setup.granular)
 
     def export(self) -> list[str]:
-        setup = self.setup
-        root = next(c for c in setup.certificates if c.is_ca and c.signer is None)
-        dsn = setup.export_dsn or f"{setup.server_user}.ROOTCA.PEM"
         return wrap(
             [
                 "RACDCERT",
                 "CERTAUTH",
-                f"EXPORT(LABEL({quoted(root.label)}))",
-                f"DSN({quoted(_dsn(dsn))})",
+                f"EXPORT(LABEL({quoted(_root(self.setup).label)}))",
+                f"DSN({quoted(_export_dsn(self.setup))})",
                 "FORMAT(CERTB64)",
             ]
         )
@@ -637,6 +652,20 @@ def _mmddyy(day: dt.date) -> str:
 _NOT_VERIFIED = "not written for {product}: no verified source; see RACF's"
 
 
+def _root(setup: Setup) -> NewCertificate:
+    """The self-signed CA: the certificate distributed clients trust."""
+    return next(c for c in setup.certificates if c.is_ca and c.signer is None)
+
+
+def _export_dsn(setup: Setup) -> str:
+    return _dsn(setup.export_dsn or f"{setup.server_user}.ROOTCA.PEM")
+
+
+def _acf2_label(label: str) -> str:
+    """ACF2's LABEL(): as ZWEKRING writes it, quoted when it holds a blank (zos-syntax 0)."""
+    return f"LABEL({label})" if " " not in label else f"LABEL({quoted(label)})"
+
+
 class _Acf2(_Writer):
     """ACF2, in the forms of Zowe's ZWEKRING (zos-syntax.md section 3): ``-`` continues."""
 
@@ -654,7 +683,7 @@ class _Acf2(_Writer):
         words = [
             "GENCERT",
             f"{owner}.{cert.record}",
-            f"LABEL({cert.label})" if " " not in cert.label else f"LABEL({quoted(cert.label)})",
+            _acf2_label(cert.label),
             f"SIZE({_RSA_SIZE})",
             f"SUBJSDN({subject})",
             f"EXPIRE({_mmddyy(cert.not_after)})",
@@ -673,26 +702,32 @@ class _Acf2(_Writer):
 
     def ring(self) -> list[str]:
         setup = self.setup
-        ring_id = f"{setup.server_user}.{setup.ring_record}"
         lines = [
             "SET PROFILE(USER) DIVISION(KEYRING)",
-            *self.wrap(["INSERT", ring_id, f"RINGNAME({setup.ring})"]),
+            *self.wrap(["INSERT", self.ring_id, f"RINGNAME({setup.ring})"]),
             "F ACF2,REBUILD(USR),CLASS(P),DIVISION(KEYRING)",
             "SET PROFILE(USER) DIVISION(CERTDATA)",
         ]
         for label, usage, default in setup.ring_model():
             if setup.distributed_ca is not None and label == setup.distributed_ca[0]:
-                continue
+                continue  # connected once it is inserted (distributed)
             cert = setup.certificate(label)
             owner = "CERTAUTH" if cert.is_ca else cert.owner
-            words = ["CONNECT", f"CERTDATA({owner}.{cert.record})"]
-            if usage is Usage.CERTAUTH:
-                words.append(f"RINGNAME({setup.ring})")
-            words += [f"KEYRING({ring_id})", f"USAGE({usage.value})"]
-            if default:
-                words.append("DEFAULT")
-            lines += self.wrap(words)
+            lines += self.connect(f"{owner}.{cert.record}", usage, default=default)
         return lines
+
+    @property
+    def ring_id(self) -> str:
+        return f"{self.setup.server_user}.{self.setup.ring_record}"
+
+    def connect(self, record: str, usage: Usage, *, default: bool = False) -> list[str]:
+        words = ["CONNECT", f"CERTDATA({record})"]
+        if usage is Usage.CERTAUTH:
+            words.append(f"RINGNAME({self.setup.ring})")
+        words += [f"KEYRING({self.ring_id})", f"USAGE({usage.value})"]
+        if default:
+            words.append("DEFAULT")
+        return self.wrap(words)
 
     def access(self) -> list[str]:
         role = self.setup.acf2_role
@@ -707,12 +742,39 @@ class _Acf2(_Writer):
         ]
 
     def export(self) -> list[str]:
-        return [f"* EXPORT {_NOT_VERIFIED.format(product='ACF2')}"]
+        # (V) Broadcom's ACF2 EXPORT subcommand: the record key, a quoted (fully qualified)
+        # DSNAME, FORMAT(CERTB64); acf2-tss-facts.md E1-E3.
+        root = _root(self.setup)
+        return [
+            "SET PROFILE(USER) DIVISION(CERTDATA)",
+            *self.wrap(
+                [
+                    "EXPORT",
+                    f"CERTAUTH.{root.record}",
+                    f"DSNAME({quoted(_export_dsn(self.setup))})",
+                    "FORMAT(CERTB64)",
+                ]
+            ),
+        ]
 
     def distributed(self) -> list[str]:
-        return [f"* adding a CA {_NOT_VERIFIED.format(product='ACF2')}"]
+        # (V) INSERT CERTAUTH.record DSNAME('dsn') LABEL(..) TRUST and the rebuilds, as
+        # Zowe's documentation writes them; CONNECT as ZWEKRING; acf2-tss-facts.md D1-D2.
+        setup = self.setup
+        assert setup.distributed_ca is not None
+        label, dsn = setup.distributed_ca
+        record = f"CERTAUTH.{setup.distributed_record}"
+        insert = ["INSERT", record, f"DSNAME({quoted(_dsn(dsn))})", _acf2_label(label), "TRUST"]
+        return [
+            "SET PROFILE(USER) DIVISION(CERTDATA)",
+            *self.wrap(insert),
+            "F ACF2,REBUILD(USR),CLASS(P),DIVISION(CERTDATA)",
+            *self.connect(record, Usage.CERTAUTH),
+            "F ACF2,REBUILD(USR),CLASS(P),DIVISION(KEYRING)",
+        ]
 
     def profiles(self) -> list[str]:
+        # acf2-tss-facts.md P6-P8: no verified ACF2 form for these rules.
         return [f"* SAF profiles {_NOT_VERIFIED.format(product='ACF2')}"]
 
 
@@ -746,27 +808,66 @@ class _Tss(_Writer):
         lines = wrap(["TSS", f"ADD({user})", f"KEYRING({record})", f"LABLRING({setup.ring})"])
         for label, usage, default in setup.ring_model():
             if setup.distributed_ca is not None and label == setup.distributed_ca[0]:
-                continue
+                continue  # connected once it is added (distributed)
             cert = setup.certificate(label)
             owner = "CERTAUTH" if cert.is_ca else cert.owner
-            words = ["TSS", f"ADD({user})", f"KEYRING({record})"]
-            if usage is Usage.CERTAUTH:
-                words.append(f"LABLRING({setup.ring})")
-            words += [f"RINGDATA({owner},{cert.record})", f"USAGE({usage.value})"]
-            if default:
-                words.append("DEFAULT")
-            lines += wrap(words)
+            lines += self.connect(owner, cert.record, usage, default=default)
         return lines
+
+    def connect(self, owner: str, record: str, usage: Usage, *, default: bool = False) -> list[str]:
+        setup = self.setup
+        words = ["TSS", f"ADD({setup.server_user})", f"KEYRING({setup.ring_record})"]
+        if usage is Usage.CERTAUTH:
+            words.append(f"LABLRING({setup.ring})")
+        words += [f"RINGDATA({owner},{record})", f"USAGE({usage.value})"]
+        if default:
+            words.append("DEFAULT")
+        return wrap(words)
 
     def access(self) -> list[str]:
         user = self.setup.server_user
         return wrap(["TSS", f"PERMIT({user})", "IBMFAC(IRR.DIGTCERT.LISTRING)", "ACCESS(READ)"])
 
     def export(self) -> list[str]:
-        return [f"/* EXPORT {_NOT_VERIFIED.format(product='TSS')} */"]
+        # (V) Broadcom's TSS EXPORT with FORMAT: the ACID (CERTAUTH is one), DIGICERT, an
+        # unquoted DCDSN; acf2-tss-facts.md E4-E5.
+        root = _root(self.setup)
+        return wrap(
+            [
+                "TSS",
+                "EXPORT(CERTAUTH)",
+                f"DIGICERT({root.record})",
+                f"DCDSN({_export_dsn(self.setup)})",
+                "FORMAT(CERTB64)",
+            ]
+        )
 
     def distributed(self) -> list[str]:
-        return [f"/* adding a CA {_NOT_VERIFIED.format(product='TSS')} */"]
+        # (V) Broadcom's Cookbook: ADDTO(CERTAUTH) DIGICERT DCDSN (unquoted) LABLCERT TRUST;
+        # acf2-tss-facts.md D3-D4.
+        setup = self.setup
+        assert setup.distributed_ca is not None
+        label, dsn = setup.distributed_ca
+        record = setup.distributed_record
+        add = [
+            "TSS",
+            "ADDTO(CERTAUTH)",
+            f"DIGICERT({record})",
+            f"DCDSN({_dsn(dsn)})",
+            f"LABLCERT({quoted(label)})",
+            "TRUST",
+        ]
+        return [*wrap(add), *self.connect("CERTAUTH", record, Usage.CERTAUTH)]
 
     def profiles(self) -> list[str]:
-        return [f"/* SAF profiles {_NOT_VERIFIED.format(product='TSS')} */"]
+        setup = self.setup
+        lines = ["/* SERVER, EJBROLE not written for TSS: no verified source */"]
+        # (V) Broadcom KB 39863: the APPL profile owned, then permitted (READ is the default
+        # access; no refresh is needed); acf2-tss-facts.md P1-P2.
+        if setup.tss_owner is None:
+            return [*lines, "/* give tss_owner (the ACID that owns APPL) for APPL access */"]
+        prefix = setup.profile_prefix
+        lines += wrap(["TSS", f"ADD({setup.tss_owner})", f"APPL({prefix})"])
+        for user in (setup.unauthenticated_user, *setup.client_users):
+            lines += wrap(["TSS", f"PERMIT({user})", f"APPL({prefix})"])
+        return lines
