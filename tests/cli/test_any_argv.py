@@ -62,6 +62,7 @@ COMMANDS = {
         "--export-dsn",
         "--distributed-ca",
         "--acf2-role",
+        "--tss-owner",
     ],
     "zos liberty": [
         "--generation",

@@ -256,3 +256,19 @@ def test_the_generated_setup_builds_the_lab_ring_when_applied() -> None:
     ring = applied.ring("ZCSRV1", "ZCEE.Ring")
     assert [(e.label, e.usage, e.default) for e in ring] == setup.ring_model()
     assert ring.default().certificate == PKI.server.certificate
+
+
+@pytest.mark.parametrize("product", PRODUCTS)
+def test_a_distributed_ca_is_added_before_it_is_connected(product: str) -> None:
+    text = tso(VARIANTS["granular"], product)  # type: ignore[arg-type]
+    added = {
+        "racf": "ADD('ZCSRV1.PARTNER.PEM')",
+        "acf2": "INSERT CERTAUTH.",
+        "tss": "ADDTO(CERTAUTH)",
+    }
+    connected = {
+        "racf": "LABEL('Partner CA') +",
+        "acf2": "CERTDATA(CERTAUTH.DISTCA)",
+        "tss": "RINGDATA(CERTAUTH,DISTCA)",
+    }
+    assert text.index(added[product]) < text.index(connected[product]), text

@@ -366,15 +366,15 @@ class Setup:
         return self._labels[label]
 
     def ring_model(self) -> list[tuple[str, Usage, bool]]:
-        """The ring's connections, in order: (label, usage, default).
+        """The ring's connections, in the order the commands make them: (label, usage, default).
 
-        The CAs as CERTAUTH (the distributed CA too), then the server's certificate as
-        PERSONAL DEFAULT.
+        The CAs as CERTAUTH, the server's certificate as PERSONAL DEFAULT, then the distributed
+        CA as CERTAUTH: it is connected in the step that adds it, which comes after the ring's.
         """
         connections = [(c.label, Usage.CERTAUTH, False) for c in self.certificates if c.is_ca]
+        connections.append((self.server_label, Usage.PERSONAL, True))
         if self.distributed_ca is not None:
             connections.append((self.distributed_ca[0], Usage.CERTAUTH, False))
-        connections.append((self.server_label, Usage.PERSONAL, True))
         return connections
 
 
@@ -570,6 +570,8 @@ class _Racf(_Writer):
         setup = self.setup
         lines = wrap(["RACDCERT", f"ID({setup.server_user})", f"ADDRING({setup.ring})"])
         for label, usage, default in setup.ring_model():
+            if setup.distributed_ca is not None and label == setup.distributed_ca[0]:
+                continue  # connected once it is added (distributed)
             lines += connect_command(setup.server_user, setup.ring, label, usage, default=default)
         return [*lines, "SETROPTS RACLIST(DIGTCERT DIGTRING) REFRESH"]
 
@@ -602,7 +604,8 @@ class _Racf(_Writer):
                     "TRUST",
                 ]
             ),
-            "SETROPTS RACLIST(DIGTCERT) REFRESH",
+            *connect_command(self.setup.server_user, self.setup.ring, label, Usage.CERTAUTH),
+            "SETROPTS RACLIST(DIGTCERT DIGTRING) REFRESH",
         ]
 
     def profiles(self) -> list[str]:

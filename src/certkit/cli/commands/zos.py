@@ -102,6 +102,9 @@ def _add_racf(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         help="add and trust a CA certificate from this data set under this label",
     )
     racf.add_argument("--acf2-role", help="the ACF2 role of the server's started task")
+    racf.add_argument(
+        "--tss-owner", help="the Top Secret department ACID that owns the APPL profile"
+    )
     racf.set_defaults(handler=run_racf)
 
 
@@ -214,6 +217,7 @@ def run_racf(args: argparse.Namespace) -> int:
         "export_dsn": args.export_dsn,
         "distributed_ca": distributed,
         "acf2_role": args.acf2_role,
+        "tss_owner": args.tss_owner,
     }
     if args.generation == "zosConnect-3.0":
         options.update(application=args.application, roles=tuple(args.role))
