@@ -1,0 +1,172 @@
+"""Liberty trace for z/OS Connect: the include files, and the MODIFY commands around them.
+
+[`include_file`][certkit.zos.trace.include_file] writes a trace include file: a complete
+``<server>`` document (zos-syntax.md section 4.9, VERIFIED) whose ``<logging>`` element holds
+the specification on one line with no blanks, since a line break inside a level breaks it
+(section 4.8). The zosConnect-2.0 files carry the specifications of IBM's WSC workshop files
+(``safTrace.xml``, ``cicsTrace.xml``, ``imsTrace.xml``; zosconnect-security.md section 4.3);
+the zosConnect-3.0 files put in the component names of IBM's trace component table (section
+4.2) and leave out what has no zosConnect-3.0 name. The TLS file is IBM's TLS debugging
+specification, the same for both generations.
+
+[`modify_commands`][certkit.zos.trace.modify_commands] gives the MVS commands that turn trace
+on and off (``F job,LOGGING='...'``) and, only when the server's configuration has
+``updateTrigger="mbean"``, ``F job,REFRESH,CONFIG`` after the include file is added or
+removed: by default Liberty polls its configuration and needs no command (zosconnect-security
+section 4.4).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Literal
+from xml.sax.saxutils import quoteattr
+
+from certkit.datafiles import read_json
+from certkit.errors import InputError, quote
+from certkit.zos.text.serverxml import Generation, as_generation
+from certkit.zos.text.tracespec import CONSOLE_LIMIT, check
+
+__all__ = ["VARIANTS", "UpdateTrigger", "include_file", "modify_commands", "recipe"]
+
+VARIANTS = ("saf", "cics", "ims", "tls")
+"""The include files: SAF security, CICS, IMS and TLS."""
+
+UpdateTrigger = Literal["polled", "mbean"]
+"""How the server notices configuration changes (``<config updateTrigger=...>``)."""
+
+_JOB = re.compile(r"[A-Z$#@][A-Z0-9$#@]{0,7}(\.[A-Z$#@][A-Z0-9$#@]{0,7})?")
+
+
+def _data() -> dict[str, Any]:
+    data: dict[str, Any] = read_json("liberty_trace.json")
+    return data
+
+
+def recipe(variant: str, generation: Generation | str) -> dict[str, Any]:
+    """The recipe of an include file: file name, spec, mark, source, note, what was left out.
+
+    Raises:
+        InputError: If ``variant`` is not one of ``VARIANTS``, or ``generation`` names
+            neither generation.
+
+    Examples:
+        >>> recipe("cics", "3.0")["spec"]
+        'zosConnectCics=all:zosConnectCore=all'
+    """
+    wanted = as_generation(generation)
+    if variant not in VARIANTS:
+        raise InputError(f"trace include file {quote(variant, 20)}: give saf, cics, ims or tls")
+    entry: dict[str, Any] = _data()["include_files"][wanted.value][variant]
+    return entry
+
+
+def include_file(variant: str, generation: Generation | str) -> str:
+    """A trace include file: a ``<server>`` document with the specification on one line.
+
+    The zosConnect-2.0 SAF, CICS and IMS specifications are as in IBM's WSC workshop files;
+    the zosConnect-3.0 ones use the zosConnect-3.0 component names (zosconnect-security.md
+    sections 4.2 and 4.3); a comment says which, and what was left out.
+
+    Args:
+        variant: ``saf``, ``cics``, ``ims`` or ``tls``.
+        generation: ``zosConnect-2.0`` or ``zosConnect-3.0`` (or ``"2.0"``, ``"3.0"``).
+
+    Returns:
+        The file's text, ending with a newline.
+
+    Raises:
+        InputError: If ``variant`` or ``generation`` is unknown.
+
+    Examples:
+        >>> text = include_file("ims", "3.0")
+        >>> print(text.splitlines()[-2].strip())
+        <logging traceSpecification="zosConnectIms=all:zosConnectCore=all"/>
+    """
+    entry = recipe(variant, generation)
+    wanted = as_generation(generation)
+    note = entry["note"].replace("--", "-")
+    return (
+        "<server>\n"
+        f"    <!-- {entry['file']} for {wanted.value}: {note} -->\n"
+        f"    <logging traceSpecification={quoteattr(entry['spec'])}/>\n"
+        "</server>\n"
+    )
+
+
+def modify_commands(
+    server_job: str,
+    spec: str | None = None,
+    update_trigger: UpdateTrigger = "polled",
+) -> list[str]:
+    """The MVS commands that turn trace on and off, with notes (``/* ... */``) between them.
+
+    With ``spec``: ``F job,LOGGING='spec'`` turns it on until the server restarts, and
+    ``F job,LOGGING='*=info'`` turns it off (zos-syntax.md section 4.10). Without ``spec``
+    the trace comes from an include file: with the default ``updateTrigger="polled"`` the
+    configuration monitor picks the file up when it is added or removed and no command is
+    needed; with ``updateTrigger="mbean"`` each change needs ``F job,REFRESH,CONFIG``
+    (zosconnect-security.md section 4.4).
+
+    Args:
+        server_job: The server's job name, or ``jobname.identifier`` (1 to 8 of A-Z 0-9
+            $ # @ each; lower case is folded).
+        spec: A trace specification for ``LOGGING=``, or None for an include file.
+        update_trigger: The ``<config updateTrigger=...>`` of the server.
+
+    Returns:
+        Lines: commands, and notes starting with ``/*`` that are not to be entered.
+
+    Raises:
+        InputError: If the job name is not an MVS name, ``update_trigger`` is neither
+            ``polled`` nor ``mbean``, or ``spec`` has errors, a quote, or would make a
+            command longer than the console takes (use an include file then).
+
+    Examples:
+        >>> for line in modify_commands("zcsrv1", "SSLChannel=all"):
+        ...     print(line)
+        /* on until the server restarts; server.xml is not changed */
+        F ZCSRV1,LOGGING='SSLChannel=all'
+        /* off: */
+        F ZCSRV1,LOGGING='*=info'
+    """
+    job = server_job.strip().upper()
+    if not _JOB.fullmatch(job):
+        raise InputError(
+            f"server job {quote(server_job, 20)}: give a job name (or jobname.identifier), "
+            "1 to 8 of A-Z 0-9 $ # @ each"
+        )
+    if update_trigger not in ("polled", "mbean"):
+        raise InputError(
+            f"updateTrigger {quote(update_trigger, 20)}: give polled (the default) or mbean"
+        )
+    refresh = _data()["refresh"]  # zosconnect-security.md 4.4, zos-syntax.md 4.10 (V)
+    off = f"F {job},LOGGING='*=info'"
+    if spec is None:
+        lines = ["/* add the <include> of the trace file to server.xml */"]
+        if update_trigger == "mbean":
+            lines += [f"/* {refresh['mbean'].format(job=job)} */", f"F {job},REFRESH,CONFIG"]
+            lines += ["/* off: remove the <include>, then */", f"F {job},REFRESH,CONFIG"]
+        else:
+            lines += [f"/* {refresh['polled']} */", "/* off: remove the <include> */"]
+        return lines
+    if not spec or "'" in spec or any(not char.isprintable() for char in spec):
+        raise InputError(
+            f"trace specification {quote(spec, 40)}: give elements such as SSLChannel=all, "
+            "without quotes or line breaks"
+        )
+    errors = [finding for finding in check(spec) if finding.severity == "error"]
+    if errors:
+        raise InputError(f"trace specification: {errors[0].message[:120]}")
+    command = f"F {job},LOGGING='{spec}'"
+    if len(command) > CONSOLE_LIMIT:  # zos-syntax.md 4.10 (P): refuse rather than truncate
+        raise InputError(
+            f"F {job},LOGGING='...' would be {len(command)} characters, more than the console's "
+            f"{CONSOLE_LIMIT}: put the specification in an include file (include_file)"
+        )
+    return [
+        "/* on until the server restarts; server.xml is not changed */",
+        command,
+        "/* off: */",
+        off,
+    ]

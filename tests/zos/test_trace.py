@@ -1,0 +1,101 @@
+"""Trace include files and MODIFY commands (issue 12)."""
+
+from __future__ import annotations
+
+import pytest
+
+from certkit.datafiles import read_json
+from certkit.errors import InputError
+from certkit.zos.text import serverxml, tracespec
+from certkit.zos.trace import VARIANTS, include_file, modify_commands, recipe
+
+GENERATIONS = ["zosConnect-2.0", "zosConnect-3.0"]
+MARKS = {"V", "V-wsc"}  # only verified facts reach generated output
+
+
+@pytest.mark.parametrize("generation", GENERATIONS)
+@pytest.mark.parametrize("variant", VARIANTS)
+def test_include_files_pass_serverxml_check(variant: str, generation: str) -> None:
+    text = include_file(variant, generation)
+    assert serverxml.check(text, generation) == []
+    assert text.startswith("<server>\n") and text.endswith("</server>\n")
+    spec = recipe(variant, generation)["spec"]
+    [line] = [line for line in text.splitlines() if "traceSpecification" in line]
+    assert line.strip() == f'<logging traceSpecification="{spec}"/>'
+    assert " " not in spec
+    assert [f for f in tracespec.check(spec, generation) if f.severity == "error"] == []
+    assert tracespec.check(spec, generation) == [] or generation.endswith("2.0")
+
+
+def test_2_0_specs_are_the_wsc_files() -> None:
+    # zosconnect-security.md 4.3 (V-wsc), blanks removed
+    assert recipe("saf", "2.0")["spec"] == (
+        "com.ibm.ws.security.*=all:SSLChannel=all:SSL=all:zosConnectSaf=all:zosConnect=all"
+    )
+    assert recipe("cics", "2.0")["spec"] == (
+        "zosConnectServiceCics=all:com.ibm.zosconnect.wv*=FINEST:zosConnect=all"
+    )
+    assert recipe("ims", "2.0")["spec"] == (
+        "com.ibm.ims.*=all:com.ibm.j2ca.RAIMSTM=all:com.ibm.zosconnect.wv*=FINEST:zosConnect=all"
+    )
+
+
+def test_3_0_files_say_what_was_left_out() -> None:
+    assert recipe("saf", "3.0")["omitted"] == ["zosConnectSaf"]
+    assert "zosConnectSaf is left out" in include_file("saf", "3.0")
+    assert "zosConnectCore=all" in include_file("cics", "3.0")
+
+
+def test_generated_facts_are_verified() -> None:
+    data = read_json("liberty_trace.json")
+    for generation in GENERATIONS:
+        for variant in VARIANTS:
+            assert data["include_files"][generation][variant]["mark"] in MARKS
+            for element in tracespec.parse(recipe(variant, generation)["spec"]).elements:
+                entry = tracespec.components().get(element.component)
+                assert element.component == "*" or (entry and entry["mark"] in MARKS)
+    assert data["refresh"]["mark"] == "V"
+
+
+@pytest.mark.parametrize(("variant", "generation"), [("opid", "2.0"), ("saf", "9.0")])
+def test_include_file_refuses(variant: str, generation: str) -> None:
+    with pytest.raises(InputError):
+        include_file(variant, generation)
+
+
+def test_logging_on_and_off() -> None:
+    lines = modify_commands("zcsrv1", "*=info:SSLChannel=all")
+    assert lines[1] == "F ZCSRV1,LOGGING='*=info:SSLChannel=all'"
+    assert lines[-1] == "F ZCSRV1,LOGGING='*=info'"
+    assert not any("REFRESH" in line for line in lines)
+    assert modify_commands("ZCSRV1.ZC", "SSL=all", "mbean")[1] == "F ZCSRV1.ZC,LOGGING='SSL=all'"
+
+
+def test_refresh_only_with_mbean() -> None:
+    polled = modify_commands("ZCSRV1")
+    assert all(line.startswith("/*") for line in polled)
+    assert any("no REFRESH command is needed" in line for line in polled)
+    mbean = modify_commands("ZCSRV1", update_trigger="mbean")
+    assert mbean.count("F ZCSRV1,REFRESH,CONFIG") == 2
+    assert any('updateTrigger="mbean"' in line and line.startswith("/*") for line in mbean)
+
+
+@pytest.mark.parametrize(
+    ("job", "spec", "trigger", "fragment"),
+    [
+        ("TOOLONGJOB", "SSL=all", "polled", "job name"),
+        ("ZC SRV", "SSL=all", "polled", "job name"),
+        ("1ZC", "SSL=all", "polled", "job name"),
+        ("ZCSRV1", "SSL=all", "sometimes", "updateTrigger"),
+        ("ZCSRV1", "SSL='all", "polled", "without quotes"),
+        ("ZCSRV1", "SSL=all\nSSLChannel=all", "polled", "without quotes"),
+        ("ZCSRV1", "", "polled", "without quotes"),
+        ("ZCSRV1", "SSL=verbose", "polled", "TRAS0034W"),
+        ("ZCSRV1", "SSLChannel=all:" + "SSL=all:" * 14, "polled", "include file"),
+    ],
+)
+def test_modify_commands_refuse(job: str, spec: str, trigger: str, fragment: str) -> None:
+    with pytest.raises(InputError, match=fragment) as caught:
+        modify_commands(job, spec, trigger)  # type: ignore[arg-type]
+    message = str(caught.value)
+    assert "\n" not in message and len(message) <= 200
