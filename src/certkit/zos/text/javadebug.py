@@ -111,6 +111,9 @@ def _check(value: str, runtime: str) -> tuple[list[Finding], bool]:
             )
         return found, False
     words, gaps = _tokens(value)
+    if not words:
+        report(0, "error", "the value names no option: give one such as ssl:handshake")
+        return found, True
     rewrite = False
     for offset, gap in gaps:
         bad = [c for c in gap if c not in _SEPARATORS]
