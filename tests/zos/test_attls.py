@@ -14,6 +14,7 @@ from certkit.zos.text.attls import (
     MAX_TEXT_CHARS,
     check,
     explain_rc,
+    explain_trace,
     parse,
     statement_types,
 )
@@ -427,6 +428,18 @@ def test_system_ssl_return_codes() -> None:
 def test_bad_return_codes(rc: str) -> None:
     with pytest.raises(InputError):
         explain_rc(rc)
+
+
+def test_trace_levels() -> None:
+    assert explain_trace(1) == ["1: errors to the TCP/IP job log (EZD1287I)"]
+    lines = explain_trace("255")
+    assert len(lines) == 8
+    assert "EZD1284I" in lines[4] and "not verified" not in lines[4]
+    assert lines[5].endswith("(not verified)")
+    assert "not verified" in explain_trace(0)[0]
+    for bad in ("256", "-1", "x", ""):
+        with pytest.raises(InputError):
+            explain_trace(bad)
 
 
 # --- hostile input ------------------------------------------------------------------------

@@ -152,33 +152,22 @@ def policy(
         f"# Liberty defines only httpPort {port} for this endpoint: AT-TLS ends TLS",
         "",
     ]
-    lines += _block(
-        "TTLSRule",
-        f"{prefix}InRule",
-        [
-            ("LocalAddr", "All"),
-            ("RemoteAddr", "All"),
-            ("LocalPortRange", str(port)),
-            ("Jobname", jobname),
-            ("Direction", "Inbound"),
-            ("Priority", str(priority)),
-            ("TTLSGroupActionRef", f"{prefix}Group"),
-            ("TTLSEnvironmentActionRef", f"{prefix}ServerEnv"),
-        ],
-    )
+    rules = [("In", "LocalPortRange", port, "Inbound", "ServerEnv")]
     if outbound_port is not None:
+        rules.append(("Out", "RemotePortRange", outbound_port, "Outbound", "ClientEnv"))
+    for name, port_range, number, direction, env in rules:  # (V) §5.2, §5.5 example
         lines += _block(
             "TTLSRule",
-            f"{prefix}OutRule",
+            f"{prefix}{name}Rule",
             [
                 ("LocalAddr", "All"),
                 ("RemoteAddr", "All"),
-                ("RemotePortRange", str(outbound_port)),
+                (port_range, str(number)),
                 ("Jobname", jobname),
-                ("Direction", "Outbound"),
+                ("Direction", direction),
                 ("Priority", str(priority)),
                 ("TTLSGroupActionRef", f"{prefix}Group"),
-                ("TTLSEnvironmentActionRef", f"{prefix}ClientEnv"),
+                ("TTLSEnvironmentActionRef", f"{prefix}{env}"),
             ],
         )
     lines += _block(

@@ -17,6 +17,7 @@ are either written inline in an action or defined on their own and referenced wi
   defined, duplicates, missing required parameters, a handshake role that cannot meet its
   partner, ``ClientAuthType`` where it has no effect, and the limitation behind inbound
   AT-TLS: z/OS Connect never sees the client certificate (zosconnect-security.md section 5.2);
+* [`explain_trace`][certkit.zos.text.attls.explain_trace] says what a ``Trace`` value turns on;
 * [`explain_rc`][certkit.zos.text.attls.explain_rc] says what the ``RC:`` of an ``EZD1286I``
   or ``EZD1287I`` message means and what to do.
 
@@ -63,6 +64,7 @@ __all__ = [
     "Statement",
     "check",
     "explain_rc",
+    "explain_trace",
     "parse",
     "statement_types",
 ]
@@ -940,3 +942,41 @@ def explain_rc(rc: int | str) -> str:
         f"RC {number} ({label}): {facts['meaning']}{unverified}. Look at: {sides[facts['side']]}."
         f" Do: {facts['do']}."
     )
+
+
+def explain_trace(value: int | str) -> list[str]:
+    """What a ``Trace`` value turns on: one line per bit, unverified meanings said so.
+
+    ``Trace`` is a sum of bit values and may be set on group, environment and connection
+    actions (zos-syntax.md section 5.4; bits 8 and 16 zosconnect-security.md section 4.6).
+
+    Args:
+        value: The value, as a number or as written in the policy.
+
+    Returns:
+        One line per bit that is set (``"2: errors to syslogd (EZD1286I)"``).
+
+    Raises:
+        InputError: If the value is not a whole number from 0 to 255.
+
+    Examples:
+        >>> for line in explain_trace(6):
+        ...     print(line)
+        2: errors to syslogd (EZD1286I)
+        4: informational messages to syslogd
+    """
+    trace = _data()["trace"]
+    text = str(value).strip()
+    if not _INT.fullmatch(text) or int(text) > trace["max"]:
+        raise InputError(
+            f"Trace {quote(value, 20)}: give a sum of the bit values, 0 to {trace['max']}"
+        )
+    number = int(text)
+    if number == 0:
+        return [f"0: {trace['zero']['meaning']} (product knowledge, not verified)"]
+    lines = []
+    for bit, facts in trace["bits"].items():
+        if number & int(bit):
+            note = "" if facts["mark"].startswith("V") else " (not verified)"
+            lines.append(f"{bit}: {facts['meaning']}{note}")
+    return lines
