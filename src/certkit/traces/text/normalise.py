@@ -1,0 +1,282 @@
+"""Replace the volatile values of a captured trace with placeholders, by one set of rules.
+
+What curl, openssl ``s_client`` and JSSE print for the same handshake differs from run to run
+only in values that are random or local: hello randoms, key shares, signatures, Finished MACs,
+tickets, session IDs, times, thread IDs, file descriptors, the port and the temporary
+directory. [`normalise`][certkit.traces.text.normalise.normalise] replaces exactly those, so
+that two captures of the same handshake are equal byte for byte, on any machine, day or time
+zone, and a real difference (another message, another extension, another length) still
+shows. Placeholders are ``<NAME>`` in angle brackets.
+
+The rules, in the order they apply:
+
+1. **Exact values** (given by the caller): the client files' directory becomes ``<DIR>``;
+   the server's port, where it follows ``127.0.0.1:``, ``localhost:``, ``localhost/`` or
+   ``port ``, becomes ``<PORT>``.
+2. **Line rules** (the table in ``data/trace_normalisation.json``, each with an example):
+   one anchored pattern for one kind of line of one tool, e.g. s_client's
+   ``session_id (len=32): F982...`` becomes ``session_id (len=<LEN>): <HEX>`` and JSSE's
+   ``javax.net.ssl|DEBUG|0E|main|2026-12-07 02:50:00.123 UTC|`` becomes
+   ``javax.net.ssl|DEBUG|<TID>|main|<TIME>|``.
+3. **Block rules** (here, by the structure of each tool's output):
+
+   * *Random messages*: in a byte dump (``curl --trace-ascii``, ``s_client -msg``) the bytes
+     of a message that carries random values (the table's ``random_messages``: hellos, key
+     exchanges, CertificateVerify, Finished, NewSessionTicket) become ``xx`` (hex) or ``#``
+     (text), keeping offsets and line lengths. Other messages' bytes (certificates,
+     CertificateRequest, EncryptedExtensions, alerts, HTTP) are kept as printed.
+   * *Signed messages*: an ECDSA signature is 70 to 72 bytes, so the length of
+     ServerKeyExchange and CertificateVerify, and of the record that holds one, becomes
+     ``<LEN>`` (``[<LEN> bytes data]``, ``[length <LEN>]``, ``Length=<LEN>``).
+   * *Ticket dumps*: the hex dump under s_client's ``TLS session ticket:`` becomes
+     ``<TICKET>`` after each offset.
+   * *curl's closing race*: after ``Closing connection``, whether curl reads the server's
+     close_notify before it closes depends on timing; the received close_notify (its
+     ``TLS alert, close notify`` line and the data lines it came in) is dropped.
+
+Examples:
+    >>> normalise("*  CApath: /etc/ssl/certs", tool="curl")
+    '*  CApath: <CAPATH>'
+    >>> normalise("* Connected to localhost (127.0.0.1) port 4433 (#0)",
+    ...           tool="curl", port=4433)
+    '* Connected to localhost (127.0.0.1) port <PORT> (#0)'
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from certkit.datafiles import read_json
+from certkit.errors import InputError
+
+__all__ = ["TOOLS", "Rule", "normalise", "rules"]
+
+TOOLS = ("curl", "openssl", "java")
+"""The tools whose output [`normalise`][certkit.traces.text.normalise.normalise] knows."""
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One line rule of ``data/trace_normalisation.json``.
+
+    Attributes:
+        id: Its name.
+        tools: The tools whose lines it applies to.
+        pattern: The anchored regular expression of the line (or its start).
+        replacement: What replaces the match (``re.sub`` syntax).
+        why: Why the value varies.
+        before: An example line as printed.
+        after: The same line normalised.
+    """
+
+    id: str
+    tools: tuple[str, ...]
+    pattern: re.Pattern[str]
+    replacement: str
+    why: str
+    before: str
+    after: str
+
+    def apply(self, line: str) -> str:
+        """The line with this rule applied (unchanged if it does not match)."""
+        return self.pattern.sub(self.replacement, line, count=1)
+
+
+@cache
+def _table() -> dict[str, object]:
+    table: dict[str, object] = read_json("trace_normalisation.json")
+    return table
+
+
+@cache
+def rules() -> tuple[Rule, ...]:
+    """The line rules, in the order they apply.
+
+    Examples:
+        >>> [rule.id for rule in rules()][:2]
+        ['curl-capath', 's_client-random']
+        >>> all(rule.apply(rule.before) == rule.after for rule in rules())
+        True
+    """
+    found = []
+    for item in _table()["rules"]:  # type: ignore[attr-defined]
+        found.append(
+            Rule(
+                id=item["id"],
+                tools=tuple(item["tools"]),
+                pattern=re.compile(item["pattern"]),
+                replacement=item["replacement"],
+                why=item["why"],
+                before=item["example"]["before"],
+                after=item["example"]["after"],
+            )
+        )
+    return tuple(found)
+
+
+def _names(key: str, tool: str) -> frozenset[str]:
+    group: dict[str, list[str]] = _table()[key]  # type: ignore[assignment]
+    return frozenset(group.get(tool, ()))
+
+
+_CURL_TLS = re.compile(r"^(?:\* |== Info: )TLSv1\.[0-3] \((?:IN|OUT)\), TLS handshake, (.+) \(\d+\):$")
+_CURL_BYTES = re.compile(r"^([{}] \[)\d+( bytes data\])$")
+_CURL_SSL_DATA = re.compile(r"^(<= Recv|=> Send) SSL data, (\d+) bytes \(0x[0-9a-f]+\)$")
+_CURL_DUMP = re.compile(r"^([0-9a-f]{4}: )(.*)$")
+_CURL_CLOSING = re.compile(r"^(?:\* |== Info: )Closing connection")
+_CURL_IN_CLOSE = re.compile(r"^(?:\* |== Info: )TLSv1\.[0-3] \(IN\), TLS alert, close notify")
+_MSG_HEAD = re.compile(r"^(>>>|<<<) ([^,]+), (\w+) \[length ([0-9a-f]{4})\](?:, (.*))?$")
+_MSG_DUMP = re.compile(r"^    [0-9a-f]{2}(?: [0-9a-f]{2})*$")
+_TRACE_RECORD_LEN = re.compile(r"^(  Length = )\d+$")
+_TRACE_MESSAGE = re.compile(r"^(    )(\w+)(, Length=)\d+$")
+_TICKET_DUMP = re.compile(r"^(    [0-9a-f]{4} - ).*$")
+
+
+def normalise(text: str, *, tool: str, directory: str | None = None, port: int = 0) -> str:
+    """The captured text with its volatile values replaced (see the module's rules).
+
+    Args:
+        text: What the tool printed.
+        tool: ``curl``, ``openssl`` or ``java``.
+        directory: The client files' directory, replaced by ``<DIR>``.
+        port: The server's port (0: none), replaced by ``<PORT>`` where it is a port.
+
+    Returns:
+        The normalised text, with the same lines except where a block rule drops some.
+
+    Raises:
+        InputError: If ``tool`` is not one of [`TOOLS`][certkit.traces.text.normalise.TOOLS].
+    """
+    if tool not in TOOLS:
+        raise InputError(f"tool {tool[:40]!r}: use one of {', '.join(TOOLS)}")
+    if directory:
+        text = text.replace(directory, "<DIR>")
+    if port:
+        text = re.sub(rf"(127\.0\.0\.1:|localhost:|localhost/|port ){port}\b", r"\1<PORT>", text)
+    mine = [rule for rule in rules() if tool in rule.tools]
+    lines = [_apply(mine, line) for line in text.split("\n")]
+    if tool == "curl":
+        lines = _curl_blocks(lines)
+    elif tool == "openssl":
+        lines = _openssl_blocks(lines)
+    return "\n".join(lines)
+
+
+def _apply(mine: list[Rule], line: str) -> str:
+    for rule in mine:
+        line = rule.apply(line)
+    return line
+
+
+def _curl_blocks(lines: list[str]) -> list[str]:
+    random, signed = _names("random_messages", "curl"), _names("signed_messages", "curl")
+    out: list[str] = []
+    current = ""
+    masking = False
+    closing = False
+    dropping = False
+    for index, line in enumerate(lines):
+        if _CURL_CLOSING.match(line):
+            closing = True
+        if closing:
+            if _CURL_IN_CLOSE.match(line):
+                continue
+            if line.startswith("{ ["):
+                continue
+            if line.startswith("<= Recv SSL data"):
+                dropping = True
+                continue
+            if dropping and _CURL_DUMP.match(line):
+                continue
+            dropping = False
+        if match := _CURL_TLS.match(line):
+            current = match[1]
+        elif (match := _CURL_BYTES.match(line)) and current in signed:
+            line = f"{match[1]}<LEN>{match[2]}"
+            current = ""
+        elif match := _CURL_SSL_DATA.match(line):
+            size = int(match[2])
+            if size == 5:  # a record header: its length varies with a signed message in it
+                masking = _record_holds(lines, index, signed)
+                current = ""
+            else:
+                masking = current in random
+                if current in signed:
+                    line = f"{match[1]} SSL data, <LEN> bytes"
+                if size > 1:
+                    current = ""
+            out.append(line)
+            continue
+        elif (match := _CURL_DUMP.match(line)) and masking:
+            line = match[1] + "#" * len(match[2])
+        elif not _CURL_DUMP.match(line):
+            masking = False
+        out.append(line)
+    return out
+
+
+def _record_holds(lines: list[str], index: int, signed: frozenset[str]) -> bool:
+    """Whether the record whose header is at ``index`` holds a signed message (curl trace)."""
+    for line in lines[index + 1 :]:
+        if (match := _CURL_SSL_DATA.match(line)) and int(match[2]) == 5:
+            return False
+        if (match := _CURL_TLS.match(line)) and match[1] in signed:
+            return True
+    return False
+
+
+def _openssl_blocks(lines: list[str]) -> list[str]:
+    random, signed = _names("random_messages", "openssl"), _names("signed_messages", "openssl")
+    out: list[str] = []
+    masking = False
+    ticket = False
+    for index, line in enumerate(lines):
+        if match := _MSG_HEAD.match(line):
+            kind, name = match[3], match[5] or ""
+            masking = name in random
+            if name in signed:
+                line = line.replace(f"[length {match[4]}]", "[length <LEN>]")
+            if kind == "RecordHeader" and _msg_record_holds(lines, index, signed):
+                out.append(line)
+                dump = lines[index + 1] if index + 1 < len(lines) else ""
+                if _MSG_DUMP.match(dump):
+                    lines[index + 1] = dump[:12] + "xx xx"
+                continue
+        elif _MSG_DUMP.match(line):
+            if masking:
+                line = re.sub(r"[0-9a-f]{2}", "xx", line)
+        elif match := _TRACE_RECORD_LEN.match(line):
+            if _trace_record_holds(lines, index, signed):
+                line = f"{match[1]}<LEN>"
+        elif (match := _TRACE_MESSAGE.match(line)) and match[2] in signed:
+            line = f"{match[1]}{match[2]}{match[3]}<LEN>"
+        elif line == "    TLS session ticket:":
+            ticket = True
+        elif ticket and (match := _TICKET_DUMP.match(line)):
+            line = f"{match[1]}<TICKET>"
+        else:
+            ticket = False
+            masking = False
+        out.append(line)
+    return out
+
+
+def _msg_record_holds(lines: list[str], index: int, signed: frozenset[str]) -> bool:
+    for line in lines[index + 1 :]:
+        if match := _MSG_HEAD.match(line):
+            if match[3] == "RecordHeader":
+                return False
+            if (match[5] or "") in signed:
+                return True
+    return False
+
+
+def _trace_record_holds(lines: list[str], index: int, signed: frozenset[str]) -> bool:
+    for line in lines[index + 1 :]:
+        if _TRACE_RECORD_LEN.match(line):
+            return False
+        if (match := _TRACE_MESSAGE.match(line)) and match[2] in signed:
+            return True
+    return False
