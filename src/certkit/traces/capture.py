@@ -25,9 +25,13 @@ The certificates must be the same every day for the captures to be: use
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import os
+import re
 import shutil
 import subprocess
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -60,6 +64,8 @@ HTTP_REQUEST = "GET / HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
 """What ``s_client`` sends (on its standard input, with ``-ign_eof``)."""
 
 _TIMEOUT = 60.0
+_TICKETS = 2
+_SUMMARY = re.compile(r"^New, (TLSv1\.[0-3]|\(NONE\)), Cipher is ")
 # The options that name the client's certificate and key, and how many values each takes.
 _CERT_OPTIONS = {"--cert": 1, "--key": 1, "-cert": 1, "-key": 1, "-cert_chain": 1}
 _JAVA_KEYSTORE = "-Djavax.net.ssl.keyStore"
@@ -172,7 +178,7 @@ def s_client_msg(
         standard error (the ``-state`` lines and errors).
     """
     argv = [*_openssl(kit, port, client_cert), "-state", "-ign_eof"]
-    return _run("openssl", kit, port, argv, timeout=timeout, stdin=HTTP_REQUEST)
+    return _s_client(kit, port, argv, client_cert=client_cert, timeout=timeout)
 
 
 def s_client_trace(
@@ -191,7 +197,7 @@ def s_client_trace(
     """
     argv = [a for a in _openssl(kit, port, client_cert) if a != "-msg"]
     argv += ["-trace", "-ign_eof"]
-    return _run("openssl", kit, port, argv, timeout=timeout, stdin=HTTP_REQUEST)
+    return _s_client(kit, port, argv, client_cert=client_cert, timeout=timeout)
 
 
 def java_client(
@@ -243,7 +249,7 @@ def java_client(
             argv.append("Fetch")
         else:
             argv.append(arg)
-    return _run("java", kit, port, argv, timeout=timeout)
+    return _run("java", kit, port, argv, timeout=timeout, env={**os.environ, "TZ": "UTC"})
 
 
 # -- internals ------------------------------------------------------------------------------
@@ -274,6 +280,82 @@ def _openssl(kit: ClientKit, port: int, client_cert: bool) -> list[str]:
     return argv if client_cert else _without_cert(argv)
 
 
+def _s_client(
+    kit: ClientKit, port: int, argv: list[str], *, client_cert: bool, timeout: float
+) -> Captured:
+    """Run s_client; send the request once the handshake and its TLS 1.3 tickets are read.
+
+    s_client sends what it reads on standard input as soon as it can, so when the request
+    goes out among the messages that follow the handshake would depend on timing. It is
+    written when s_client has printed its summary (``New, TLSv1.x, Cipher is``) and, in TLS
+    1.3, the server's tickets (``_TICKETS``, Python's and OpenSSL's default). Without a
+    certificate, to a server that requires one, nothing is sent: a TLS 1.3 client learns of
+    the refusal after its handshake.
+    """
+    refused = kit.options.client_auth == "required" and not client_cert
+    process = subprocess.Popen(
+        _line_buffered(argv),
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        encoding="utf-8",
+        errors="replace",
+    )
+    out: list[str] = []
+    err: list[str] = []
+    ready = threading.Event()
+
+    def read_stdout() -> None:
+        assert process.stdout is not None
+        waiting: int | None = None
+        for line in process.stdout:
+            out.append(line)
+            if match := _SUMMARY.match(line):
+                waiting = _TICKETS if match[1] == "TLSv1.3" else 0
+            elif waiting and "NewSessionTicket" in line:
+                waiting -= 1
+            if waiting == 0:
+                ready.set()
+        ready.set()
+
+    def read_stderr() -> None:
+        assert process.stderr is not None
+        err.extend(process.stderr)
+
+    readers = [threading.Thread(target=f, daemon=True) for f in (read_stdout, read_stderr)]
+    for reader in readers:
+        reader.start()
+    assert process.stdin is not None
+    try:
+        if not refused:
+            ready.wait(timeout)
+            with contextlib.suppress(OSError):
+                process.stdin.write(HTTP_REQUEST)
+        with contextlib.suppress(OSError):
+            process.stdin.close()
+        process.wait(timeout)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    for reader in readers:
+        reader.join(timeout)
+    raw = "".join(out) + "".join(err)
+    text = normalise(raw, tool="openssl", directory=str(kit.directory), port=port)
+    return Captured("openssl", tuple(argv), raw, text, process.returncode)
+
+
+def _line_buffered(argv: list[str]) -> list[str]:
+    """Run s_client with standard output line-buffered, as at a terminal.
+
+    s_client writes its trace through stdio (fully buffered into a pipe) and the answer it
+    reads with ``write``: without this, how they interleave depends on timing.
+    """
+    stdbuf = shutil.which("stdbuf")
+    return [stdbuf, "-oL", *argv] if stdbuf else argv
+
+
 def _check(argv: list[str], timeout: float) -> None:
     done = subprocess.run(argv, capture_output=True, text=True, timeout=timeout, check=False)
     if done.returncode != 0:
@@ -288,11 +370,11 @@ def _run(
     argv: list[str],
     *,
     timeout: float,
-    stdin: str | None = None,
+    env: dict[str, str] | None = None,
 ) -> Captured:
     done = subprocess.run(
         argv,
-        input=stdin,
+        env=env,
         capture_output=True,
         text=True,
         encoding="utf-8",
@@ -300,9 +382,6 @@ def _run(
         timeout=timeout,
         check=False,
     )
-    if tool == "openssl" or "--trace-ascii" in argv:
-        raw = done.stdout + done.stderr
-    else:
-        raw = done.stderr + done.stdout
+    raw = done.stdout + done.stderr if "--trace-ascii" in argv else done.stderr + done.stdout
     text = normalise(raw, tool=tool, directory=str(kit.directory), port=port)
     return Captured(tool, tuple(argv), raw, text, done.returncode)

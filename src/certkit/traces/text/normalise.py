@@ -27,12 +27,24 @@ The rules, in the order they apply:
      CertificateRequest, EncryptedExtensions, alerts, HTTP) are kept as printed.
    * *Signed messages*: an ECDSA signature is 70 to 72 bytes, so the length of
      ServerKeyExchange and CertificateVerify, and of the record that holds one, becomes
-     ``<LEN>`` (``[<LEN> bytes data]``, ``[length <LEN>]``, ``Length=<LEN>``).
+     ``<LEN>`` (``[<LEN> bytes data]``, ``[length <LEN>]``, ``Length=<LEN>``), and their
+     dump (whose line count follows the length) becomes one line, ``<SIGNED>``.
+   * *Java's threads and stacks*: lines JSSE logs from the ``Finalizer`` thread (closing a
+     socket the garbage collector found; when it runs is the JVM's choice) are dropped (with
+     the JSON lines after them); a run of stack frames (``at ...``), whose depth depends on
+     which of HttpClient's tasks ran the handshake, becomes one ``at <FRAMES>`` line, and
+     ``... 12 more`` becomes ``... <N> more``. A received close_notify (``Received alert
+     message`` with its JSON block) is dropped: whether Java reads the server's before it
+     closes depends on timing. In JSSE's message fields, the hex dumps under
+     ``key_exchange``, ``ecdh public``, ``verify data`` and ``ticket`` keep their offsets
+     with ``xx`` for each byte; a ``signature`` dump becomes one ``<SIGNED>`` line.
    * *Ticket dumps*: the hex dump under s_client's ``TLS session ticket:`` becomes
      ``<TICKET>`` after each offset.
    * *curl's closing race*: after ``Closing connection``, whether curl reads the server's
-     close_notify before it closes depends on timing; the received close_notify (its
-     ``TLS alert, close notify`` line and the data lines it came in) is dropped.
+     close_notify before it sends its own depends on timing, and so do the data lines
+     around them: only curl's own ``(OUT), TLS alert, close notify`` line is kept (the
+     received close_notify line and every ``[N bytes data]`` line or ``SSL data`` dump
+     after ``Closing connection`` are dropped).
 
 Examples:
     >>> normalise("*  CApath: /etc/ssl/certs", tool="curl")
@@ -161,6 +173,8 @@ def normalise(text: str, *, tool: str, directory: str | None = None, port: int =
         lines = _curl_blocks(lines)
     elif tool == "openssl":
         lines = _openssl_blocks(lines)
+    else:
+        lines = _jsse_blocks(lines)
     return "\n".join(lines)
 
 
@@ -177,15 +191,14 @@ def _curl_blocks(lines: list[str]) -> list[str]:
     masking = False
     closing = False
     dropping = False
+    signed_dump = False
     for index, line in enumerate(lines):
         if _CURL_CLOSING.match(line):
             closing = True
         if closing:
-            if _CURL_IN_CLOSE.match(line):
+            if _CURL_IN_CLOSE.match(line) or _CURL_BYTES.match(line):
                 continue
-            if line.startswith("{ ["):
-                continue
-            if line.startswith("<= Recv SSL data"):
+            if _CURL_SSL_DATA.match(line):
                 dropping = True
                 continue
             if dropping and _CURL_DUMP.match(line):
@@ -205,14 +218,22 @@ def _curl_blocks(lines: list[str]) -> list[str]:
                 masking = current in random
                 if current in signed:
                     line = f"{match[1]} SSL data, <LEN> bytes"
+                    out.append(line)
+                    out.append("0000: <SIGNED>")
+                    signed_dump = True
+                    current = ""
+                    continue
                 if size > 1:
                     current = ""
             out.append(line)
+            continue
+        elif _CURL_DUMP.match(line) and signed_dump:
             continue
         elif (match := _CURL_DUMP.match(line)) and masking:
             line = match[1] + "#" * len(match[2])
         elif not _CURL_DUMP.match(line):
             masking = False
+        signed_dump = False
         out.append(line)
     return out
 
@@ -230,14 +251,17 @@ def _record_holds(lines: list[str], index: int, signed: frozenset[str]) -> bool:
 def _openssl_blocks(lines: list[str]) -> list[str]:
     random, signed = _names("random_messages", "openssl"), _names("signed_messages", "openssl")
     out: list[str] = []
-    masking = False
+    masking: bool | str = False
     ticket = False
     for index, line in enumerate(lines):
         if match := _MSG_HEAD.match(line):
             kind, name = match[3], match[5] or ""
             masking = name in random
             if name in signed:
-                line = line.replace(f"[length {match[4]}]", "[length <LEN>]")
+                out.append(line.replace(f"[length {match[4]}]", "[length <LEN>]"))
+                out.append("    <SIGNED>")
+                masking = "signed"
+                continue
             if kind == "RecordHeader" and _msg_record_holds(lines, index, signed):
                 out.append(line)
                 dump = lines[index + 1] if index + 1 < len(lines) else ""
@@ -245,6 +269,8 @@ def _openssl_blocks(lines: list[str]) -> list[str]:
                     lines[index + 1] = dump[:12] + "xx xx"
                 continue
         elif _MSG_DUMP.match(line):
+            if masking == "signed":
+                continue
             if masking:
                 line = re.sub(r"[0-9a-f]{2}", "xx", line)
         elif match := _TRACE_RECORD_LEN.match(line):
@@ -280,3 +306,71 @@ def _trace_record_holds(lines: list[str], index: int, signed: frozenset[str]) ->
         if (match := _TRACE_MESSAGE.match(line)) and match[2] in signed:
             return True
     return False
+
+
+_JSSE_KEY = re.compile(r'^\s*"([^"]+)"\s*:')
+_JSSE_FINALIZER = re.compile(r"^javax\.net\.ssl\|[A-Z]+\|<TID>\|Finalizer\|")
+_JSSE_FRAME = re.compile(r"^(\s*)at [\w$./<>-]+\(.*\)$")
+_JSSE_MORE = re.compile(r"^(\s*)\.\.\. \d+ more$")
+_JSON_CONTINUATION = (" ", "\t", '"', "{", "}", "(", ")", "[", "]")
+_JSSE_DUMP = re.compile(r"^(\s+[0-9A-F]{4}: )(.*)$")
+
+
+def _jsse_blocks(lines: list[str]) -> list[str]:
+    group: dict[str, list[str]] = _table()["random_messages"]["java"]  # type: ignore[index]
+    masked, signed = frozenset(group["masked"]), frozenset(group["signed"])
+    out: list[str] = []
+    key: str | None = None
+    collapsed = False
+    finalizer = False
+    lines = _drop_received_close_notify(lines)
+    for line in lines:
+        if line.startswith("javax.net.ssl|"):
+            finalizer = _JSSE_FINALIZER.match(line) is not None
+        elif not line.startswith(_JSON_CONTINUATION):
+            finalizer = False
+        if finalizer:
+            continue
+        if match := _JSSE_FRAME.match(line):
+            if out and _JSSE_FRAME.match(out[-1]):
+                continue
+            line = f"{match[1]}at <FRAMES>"
+        elif match := _JSSE_MORE.match(line):
+            line = f"{match[1]}... <N> more"
+        if match := _JSSE_DUMP.match(line):
+            if key in signed:
+                if not collapsed:
+                    out.append(f"{match[1]}<SIGNED>")
+                    collapsed = True
+                continue
+            if key in masked:
+                line = match[1] + re.sub(r"[0-9A-F]{2}", "xx", match[2][:50]) + " " * 0
+                line = line.rstrip()
+            out.append(line)
+            continue
+        collapsed = False
+        if match := _JSSE_KEY.match(line):
+            key = match[1]
+        elif line.strip() not in ("{", "}", "},", "]", "],", "[", '"'):
+            key = None
+        out.append(line)
+    return out
+
+
+def _drop_received_close_notify(lines: list[str]) -> list[str]:
+    """Without the ``Received alert message`` blocks of a close_notify (a closing race)."""
+    out: list[str] = []
+    index = 0
+    while index < len(lines):
+        line = lines[index]
+        if line.startswith("javax.net.ssl|") and line.endswith("|Received alert message ("):
+            end = index + 1
+            while end < len(lines) and lines[end] != ")" and end - index < 8:
+                end += 1
+            block = lines[index : end + 1]
+            if any('"description": "close_notify"' in item for item in block):
+                index = end + 1
+                continue
+        out.append(line)
+        index += 1
+    return out
