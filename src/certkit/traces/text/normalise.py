@@ -34,10 +34,19 @@ The rules, in the order they apply:
      the JSON lines after them); a run of stack frames (``at ...``), whose depth depends on
      which of HttpClient's tasks ran the handshake, becomes one ``at <FRAMES>`` line, and
      ``... 12 more`` becomes ``... <N> more``. A received close_notify (``Received alert
-     message`` with its JSON block) is dropped: whether Java reads the server's before it
+     message`` with its JSON block, and with ``all`` its ``READ:`` line and plaintext
+     ``01 00``) is dropped: whether Java reads the server's before it
      closes depends on timing. In JSSE's message fields, the hex dumps under
      ``key_exchange``, ``ecdh public``, ``verify data`` and ``ticket`` keep their offsets
      with ``xx`` for each byte; a ``signature`` dump becomes one ``<SIGNED>`` line.
+   * *JSSE's records* (``javax.net.debug=all``): a ``Raw read`` block is dropped (it shows
+     what one socket read returned, which depends on how TCP delivered the bytes); a ``Raw
+     write`` dump (encrypted, or a hello) becomes one ``<BYTES>`` line, and so does a
+     plaintext dump that holds a signed message (read message by message: type ``0C`` or
+     ``0F``) or HTTP (it holds the port); a plaintext dump of another random message (``01``,
+     ``02``, ``04``, ``10``, ``14``) keeps its offsets with ``xx`` bytes; the ``length = N`` of a ``READ:`` or
+     ``WRITE:`` line becomes ``<LEN>`` when its record holds a CertificateVerify or
+     ServerKeyExchange.
    * *Ticket dumps*: the hex dump under s_client's ``TLS session ticket:`` becomes
      ``<TICKET>`` after each offset.
    * *curl's closing race*: after ``Closing connection``, whether curl reads the server's
@@ -323,7 +332,7 @@ def _jsse_blocks(lines: list[str]) -> list[str]:
     key: str | None = None
     collapsed = False
     finalizer = False
-    lines = _drop_received_close_notify(lines)
+    lines = _records(_drop_received_close_notify(lines), group)
     for line in lines:
         if line.startswith("javax.net.ssl|"):
             finalizer = _JSSE_FINALIZER.match(line) is not None
@@ -332,7 +341,7 @@ def _jsse_blocks(lines: list[str]) -> list[str]:
         if finalizer:
             continue
         if match := _JSSE_FRAME.match(line):
-            if out and _JSSE_FRAME.match(out[-1]):
+            if out and out[-1].endswith("at <FRAMES>"):
                 continue
             line = f"{match[1]}at <FRAMES>"
         elif match := _JSSE_MORE.match(line):
@@ -374,3 +383,86 @@ def _drop_received_close_notify(lines: list[str]) -> list[str]:
         out.append(line)
         index += 1
     return out
+
+
+_JSSE_RECORD = re.compile(r"^(javax\.net\.ssl\|.*\|(?:READ|WRITE): TLSv1\.[0-3] [a-z_]+, length = )\d+$")
+_JSSE_SIGNED_LINE = re.compile(r"\|(?:Consuming|Produced) .*(?:CertificateVerify|ServerKeyExchange)")
+_JSSE_DUMP_START = re.compile(r"\|(Raw read|Raw write|Plaintext before ENCRYPTION|Plaintext after DECRYPTION) \($")
+_HTTP_START = ("47 45 54 20", "48 54 54 50")  # "GET ", "HTTP"
+
+
+def _records(lines: list[str], group: dict[str, list[str]]) -> list[str]:
+    """The rules for ``javax.net.debug=all``'s record lines (see the module's description)."""
+    random = frozenset(group["plaintext_random_types"])
+    signed = frozenset(group["plaintext_signed_types"])
+    marks = [i for i, line in enumerate(lines) if _JSSE_RECORD.match(line)]
+    masked_lengths: set[int] = set()
+    for n, mark in enumerate(marks):
+        reading = "|READ: " in lines[mark]
+        if reading:
+            region = lines[mark + 1 : marks[n + 1] if n + 1 < len(marks) else len(lines)]
+        else:
+            region = lines[(marks[n - 1] + 1 if n else 0) : mark]
+        if any(_JSSE_SIGNED_LINE.search(line) for line in region):
+            masked_lengths.add(mark)
+    out: list[str] = []
+    index = 0
+    while index < len(lines):
+        line = lines[index]
+        if index in masked_lengths and (match := _JSSE_RECORD.match(line)):
+            line = f"{match[1]}<LEN>"
+        start = _JSSE_DUMP_START.search(line)
+        if not start:
+            out.append(line)
+            index += 1
+            continue
+        end = index + 1
+        while end < len(lines) and _JSSE_DUMP.match(lines[end]):
+            end += 1
+        dump = lines[index + 1 : end]
+        first = _JSSE_DUMP.match(dump[0])[2][:11] if dump else ""  # type: ignore[index]
+        kinds = _handshake_types(dump)
+        index = end
+        if start[1] == "Raw read":
+            # What one socket read returned: how TCP delivered the bytes.
+            if index < len(lines) and lines[index] == ")":
+                index += 1
+            continue
+        if start[1] == "Plaintext after DECRYPTION" and _is_close_notify(dump):
+            # The received close_notify's record: part of the closing race.
+            if out and "|READ: " in out[-1]:
+                out.pop()
+            if index < len(lines) and lines[index] == ")":
+                index += 1
+            continue
+        out.append(line)
+        if start[1] == "Raw write" or kinds & signed or first.startswith(_HTTP_START):
+            out.append("  <BYTES>")
+        elif kinds & random:
+            out.extend(
+                m[1] + re.sub(r"[0-9A-F]{2}", "xx", m[2][:50]).rstrip()
+                for m in map(_JSSE_DUMP.match, dump)
+                if m
+            )
+        else:
+            out.extend(dump)
+    return out
+
+
+def _handshake_types(dump: list[str]) -> set[str]:
+    """The handshake message types in a plaintext dump, read message by message (hex)."""
+    data: list[str] = []
+    for line in dump:
+        match = _JSSE_DUMP.match(line)
+        if match:
+            data.extend(re.findall(r"\b[0-9A-F]{2}\b", match[2][:50]))
+    types: set[str] = set()
+    at = 0
+    while at + 4 <= len(data) and len(types) < 64:
+        types.add(data[at])
+        at += 4 + int("".join(data[at + 1 : at + 4]), 16)
+    return types
+
+
+def _is_close_notify(dump: list[str]) -> bool:
+    return len(dump) == 1 and re.fullmatch(r"\s+0000: 01 00\s+\.\.", dump[0]) is not None
