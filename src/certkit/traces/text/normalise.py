@@ -23,8 +23,10 @@ The rules, in the order they apply:
    * *Random messages*: in a byte dump (``curl --trace-ascii``, ``s_client -msg``) the bytes
      of a message that carries random values (the table's ``random_messages``: hellos, key
      exchanges, CertificateVerify, Finished, NewSessionTicket) become ``xx`` (hex) or ``#``
-     (text), keeping offsets and line lengths. Other messages' bytes (certificates,
-     CertificateRequest, EncryptedExtensions, alerts, HTTP) are kept as printed.
+     (text), keeping offsets and line lengths (``--trace-ascii`` breaks a line after each
+     CR LF in the data, so its masked dumps are laid out again, 64 bytes a line). Other
+     messages' bytes (certificates, CertificateRequest, EncryptedExtensions, alerts, HTTP)
+     are kept as printed.
    * *Signed messages*: an ECDSA signature is 70 to 72 bytes, so the length of
      ServerKeyExchange and CertificateVerify, and of the record that holds one, becomes
      ``<LEN>`` (``[<LEN> bytes data]``, ``[length <LEN>]``, ``Length=<LEN>``), and their
@@ -33,20 +35,21 @@ The rules, in the order they apply:
      socket the garbage collector found; when it runs is the JVM's choice) are dropped (with
      the JSON lines after them); a run of stack frames (``at ...``), whose depth depends on
      which of HttpClient's tasks ran the handshake, becomes one ``at <FRAMES>`` line, and
-     ``... 12 more`` becomes ``... <N> more``. A received close_notify (``Received alert
-     message`` with its JSON block, and with ``all`` its ``READ:`` line and plaintext
-     ``01 00``) is dropped: whether Java reads the server's before it
-     closes depends on timing. In JSSE's message fields, the hex dumps under
-     ``key_exchange``, ``ecdh public``, ``verify data`` and ``ticket`` keep their offsets
-     with ``xx`` for each byte; a ``signature`` dump becomes one ``<SIGNED>`` line.
+     ``... 12 more`` becomes ``... <N> more``. A received close_notify is dropped (its
+     ``Received alert message`` line with its JSON block; with ``all`` also its ``READ:``
+     line and plaintext ``01 00``, or a last ``READ:`` line the JVM ended before handling):
+     whether Java reads the server's before it closes depends on timing. In JSSE's message
+     fields, the hex dumps under ``key_exchange``, ``ecdh public``, ``verify data`` and
+     ``ticket`` keep their offsets with ``xx`` for each byte; a ``signature`` dump becomes
+     one ``<SIGNED>`` line.
    * *JSSE's records* (``javax.net.debug=all``): a ``Raw read`` block is dropped (it shows
      what one socket read returned, which depends on how TCP delivered the bytes); a ``Raw
      write`` dump (encrypted, or a hello) becomes one ``<BYTES>`` line, and so does a
      plaintext dump that holds a signed message (read message by message: type ``0C`` or
      ``0F``) or HTTP (it holds the port); a plaintext dump of another random message (``01``,
-     ``02``, ``04``, ``10``, ``14``) keeps its offsets with ``xx`` bytes; the ``length = N`` of a ``READ:`` or
-     ``WRITE:`` line becomes ``<LEN>`` when its record holds a CertificateVerify or
-     ServerKeyExchange.
+     ``02``, ``04``, ``10``, ``14``) keeps its offsets with ``xx`` bytes; the
+     ``length = N`` of a ``READ:`` or ``WRITE:`` line becomes ``<LEN>`` when its record
+     holds a CertificateVerify or ServerKeyExchange.
    * *Ticket dumps*: the hex dump under s_client's ``TLS session ticket:`` becomes
      ``<TICKET>`` after each offset.
    * *curl's closing race*: after ``Closing connection``, whether curl reads the server's
@@ -142,7 +145,9 @@ def _names(key: str, tool: str) -> frozenset[str]:
     return frozenset(group.get(tool, ()))
 
 
-_CURL_TLS = re.compile(r"^(?:\* |== Info: )TLSv1\.[0-3] \((?:IN|OUT)\), TLS handshake, (.+) \(\d+\):$")
+_CURL_TLS = re.compile(
+    r"^(?:\* |== Info: )TLSv1\.[0-3] \((?:IN|OUT)\), TLS handshake, (.+) \(\d+\):$"
+)
 _CURL_BYTES = re.compile(r"^([{}] \[)\d+( bytes data\])$")
 _CURL_SSL_DATA = re.compile(r"^(<= Recv|=> Send) SSL data, (\d+) bytes \(0x[0-9a-f]+\)$")
 _CURL_DUMP = re.compile(r"^([0-9a-f]{4}: )(.*)$")
@@ -235,16 +240,27 @@ def _curl_blocks(lines: list[str]) -> list[str]:
                 if size > 1:
                     current = ""
             out.append(line)
+            if masking:
+                out.extend(_masked_ascii_dump(size))
             continue
         elif _CURL_DUMP.match(line) and signed_dump:
             continue
-        elif (match := _CURL_DUMP.match(line)) and masking:
-            line = match[1] + "#" * len(match[2])
+        elif _CURL_DUMP.match(line) and masking:
+            continue  # written whole by _masked_ascii_dump
         elif not _CURL_DUMP.match(line):
             masking = False
         signed_dump = False
         out.append(line)
     return out
+
+
+def _masked_ascii_dump(size: int) -> list[str]:
+    """A ``--trace-ascii`` dump of ``size`` masked bytes, 64 a line.
+
+    curl starts a new line after each CR LF in the data, so where the lines of random bytes
+    break is itself random: the masked dump is laid out again, as if there were none.
+    """
+    return [f"{at:04x}: " + "#" * min(64, size - at) for at in range(0, size, 64)]
 
 
 def _record_holds(lines: list[str], index: int, signed: frozenset[str]) -> bool:
@@ -385,9 +401,15 @@ def _drop_received_close_notify(lines: list[str]) -> list[str]:
     return out
 
 
-_JSSE_RECORD = re.compile(r"^(javax\.net\.ssl\|.*\|(?:READ|WRITE): TLSv1\.[0-3] [a-z_]+, length = )\d+$")
-_JSSE_SIGNED_LINE = re.compile(r"\|(?:Consuming|Produced) .*(?:CertificateVerify|ServerKeyExchange)")
-_JSSE_DUMP_START = re.compile(r"\|(Raw read|Raw write|Plaintext before ENCRYPTION|Plaintext after DECRYPTION) \($")
+_JSSE_RECORD = re.compile(
+    r"^(javax\.net\.ssl\|.*\|(?:READ|WRITE): TLSv1\.[0-3] [a-z_]+, length = )\d+$"
+)
+_JSSE_SIGNED_LINE = re.compile(
+    r"\|(?:Consuming|Produced) .*(?:CertificateVerify|ServerKeyExchange)"
+)
+_JSSE_DUMP_START = re.compile(
+    r"\|(Raw read|Raw write|Plaintext before ENCRYPTION|Plaintext after DECRYPTION) \($"
+)
 _HTTP_START = ("47 45 54 20", "48 54 54 50")  # "GET ", "HTTP"
 
 
@@ -405,10 +427,15 @@ def _records(lines: list[str], group: dict[str, list[str]]) -> list[str]:
             region = lines[(marks[n - 1] + 1 if n else 0) : mark]
         if any(_JSSE_SIGNED_LINE.search(line) for line in region):
             masked_lengths.add(mark)
+    logged = [i for i, line in enumerate(lines) if line.startswith("javax.net.ssl|")]
+    unread = {logged[-1]} if logged and "|READ: " in lines[logged[-1]] else set()
     out: list[str] = []
     index = 0
     while index < len(lines):
         line = lines[index]
+        if index in unread:  # the JVM ended before it read the record (the closing race)
+            index += 1
+            continue
         if index in masked_lengths and (match := _JSSE_RECORD.match(line)):
             line = f"{match[1]}<LEN>"
         start = _JSSE_DUMP_START.search(line)
