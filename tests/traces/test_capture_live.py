@@ -12,7 +12,7 @@ each, this test proves that
 (c) without a certificate, against a server that requires one, it shows the failure (the
     alert, the error), and against one that only requests it, the handshake still succeeds;
 (d) it is the file on the shelf, snippets/traces/ (``make trace-snippets`` rewrites them,
-    with ``CERTKIT_REGEN_SNIPPETS=1``), and tools.txt names the tool versions that printed
+    with ``CERTKIT_REGEN_SNIPPETS=1``), and tools.toml names the tool versions that printed
     them.
 
 One server per (version, client-certificate policy) serves the whole module; keys are EC.
@@ -21,6 +21,7 @@ One server per (version, client-certificate policy) serves the whole module; key
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import shutil
 import subprocess
@@ -69,16 +70,12 @@ def _tool_versions() -> str:
         done = subprocess.run(argv, capture_output=True, text=True, timeout=TIMEOUT, check=False)
         return ((done.stderr if stderr else done.stdout).splitlines() or ["?"])[0]
 
-    return (
-        "\n".join(
-            [
-                first(["curl", "--version"]),
-                first(["openssl", "version"]),
-                first(["java", "-version"], stderr=True),
-            ]
-        )
-        + "\n"
-    )
+    lines = {
+        "curl": first(["curl", "--version"]),
+        "openssl": first(["openssl", "version"]),
+        "java": first(["java", "-version"], stderr=True),
+    }
+    return "".join(f"{name} = {json.dumps(line)}\n" for name, line in lines.items())
 
 
 @pytest.fixture(scope="module")
@@ -142,7 +139,7 @@ def expected_lines(source: dict[str, object]) -> list[str]:
 
 
 def _id(source: dict[str, object]) -> str:
-    return str(source["file"]).removesuffix(".txt")
+    return str(source["file"]).removesuffix(".trace")
 
 
 @pytest.mark.parametrize(
@@ -178,12 +175,12 @@ def test_the_capture_is_stable_and_shows_the_handshake(
         path.write_text(first.text, encoding="utf-8")
     assert path.read_text(encoding="utf-8") == first.text, (
         f"{path} differs from what the tool prints now: run `make trace-snippets` "
-        "(tools.txt names the versions that printed the shelf)"
+        "(tools.toml names the versions that printed the shelf)"
     )
 
 
 def test_the_shelf_names_its_tools() -> None:
-    path = SHELF / "tools.txt"
+    path = SHELF / "tools.toml"
     versions = _tool_versions()
     if REGEN:
         path.write_text(versions, encoding="utf-8")
@@ -194,6 +191,6 @@ def test_the_shelf_names_its_tools() -> None:
 
 
 def test_every_file_on_the_shelf_has_a_source() -> None:
-    named = {s["file"] for s in SOURCES} | {"sources.toml", "tools.txt"}
+    named = {s["file"] for s in SOURCES} | {"sources.toml", "tools.toml"}
     on_shelf = {p.name for p in SHELF.iterdir() if p.is_file()}
     assert on_shelf == named
