@@ -12,7 +12,7 @@ export PIP_CONSTRAINT := $(CURDIR)/constraints.txt
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: help serve test suite matrix soak install system-deps vendor site offline docs-test page regen zos-snippets bench lint lock clean
+.PHONY: help serve test suite matrix soak install system-deps vendor site offline docs-test page regen zos-snippets trace-snippets bench lint lock clean
 
 help:
 	@echo "make serve        install everything and serve the course at http://127.0.0.1:8000"
@@ -26,6 +26,7 @@ help:
 	@echo "make page PAGE=docs/encryption.md   run one page's examples"
 	@echo "make regen PAGE=docs/encryption.md  rewrite a page's shown output from a real run"
 	@echo "make zos-snippets  rewrite snippets/zos/ from the certkit commands in its sources.toml"
+	@echo "make trace-snippets  capture snippets/traces/ again from the real tools (sources.toml)"
 	@echo "make bench        run the benchmarks and record the results in bench/results/"
 	@echo "make lock         re-resolve constraints.txt from pyproject.toml"
 
@@ -77,6 +78,9 @@ page: install
 
 zos-snippets: install
 	CERTKIT_REGEN_SNIPPETS=1 $(BIN)/pytest -q -n 0 -p no:randomly tests/zos/test_zos_snippets.py
+
+trace-snippets: install
+	CERTKIT_REGEN_SNIPPETS=1 $(BIN)/pytest -q -n 0 -p no:randomly tests/traces/test_capture_live.py
 
 regen: install
 	PYTHONPATH=tests $(BIN)/python -m docproof.regen $(PAGE)

@@ -70,6 +70,21 @@ def check_json(source: str) -> str | None:
     return None
 
 
+_TRACE_LEAKS = re.compile(
+    r"certkit-serve-|/tmp/|\|\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d{3} |^CONNECTED\(\d"
+)
+
+
+def check_trace(source: str) -> str | None:
+    """A captured trace (snippets/traces/): normalised, so nothing local or timed is left."""
+    if not source.strip():
+        return "the trace is empty"
+    for number, line in enumerate(source.splitlines(), 1):
+        if _TRACE_LEAKS.search(line):
+            return f"line {number} holds a value normalise should have replaced: {line[:80]!r}"
+    return None
+
+
 def check_yaml(source: str) -> str | None:
     from docproof.site_config import _Loader
 

@@ -33,6 +33,7 @@ CHECKED: dict[str, Checker] = {
     "acf2": checkers.check_racf,
     "tss": checkers.check_racf,
     "jcl": checkers.check_jcl,
+    "trace": checkers.check_trace,
 }
 
 #: Snippet files (snippets/) by suffix: the checked language each goes through.
@@ -48,6 +49,7 @@ SUFFIXES = {
     ".acf2": "acf2",
     ".tss": "tss",
     ".jcl": "jcl",
+    ".trace": "trace",
 }
 
 _ATTR_LIST = re.compile(r"^\{\s*\.([\w+-]+)")

@@ -1,0 +1,1 @@
+"""Trace code that only reads text: no ``cryptography`` (contract "text-only")."""
