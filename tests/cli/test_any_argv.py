@@ -81,6 +81,11 @@ COMMANDS = {
         "--level",
     ],
     "zos lint": ["--kind", "--generation", "--json"],
+    "zos trace include": ["--generation"],
+    "zos trace modify": ["--spec", "--update-trigger"],
+    "zos trace explain": [],
+    "zos attls policy": ["--port", "--jobname", "--ring", "--owner", "--client-auth"],
+    "zos attls rc": [],
 }
 FLAGS = {"--json", "--client", "--list", "--no-client-cert", "--force", "--job", "--granular"}
 FLAGS |= {"--ltpa"}
@@ -119,6 +124,13 @@ HOSTILE = [
     "Partner CA=A.B",
     "mpJwt",
     "2035-12-31",
+    "saf",
+    "BAQSTRT",
+    "*=info:SSL=all",
+    "mbean",
+    "9443",
+    "5003",
+    "Required",
 ]
 
 
@@ -152,7 +164,8 @@ def vocabulary(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
 def command_lines(draw: st.DrawFn, vocabulary: list[str]) -> list[str]:
     command = draw(st.sampled_from(sorted(COMMANDS)))
     argv = command.split()
-    for option in draw(st.lists(st.sampled_from(COMMANDS[command]), max_size=4)):
+    options = COMMANDS[command]
+    for option in draw(st.lists(st.sampled_from(options), max_size=4)) if options else []:
         argv.append(option)
         if option not in FLAGS:
             argv.append(draw(st.sampled_from(vocabulary)))

@@ -22,10 +22,11 @@ from certkit.cli.output import show
 from certkit.defaults import RING_NAME, RING_OWNER
 from certkit.errors import InputError, quote
 from certkit.files import name_of, read_file
-from certkit.zos import liberty
+from certkit.zos import attls as attls_policy
+from certkit.zos import liberty, trace
 from certkit.zos.keyring import ClientAuth
 from certkit.zos.setup import PRODUCTS, Setup, job, tso
-from certkit.zos.text import commands, jcl, serverxml
+from certkit.zos.text import attls, commands, javadebug, jcl, serverxml, tracespec
 from certkit.zos.text.findings import Finding, Report
 from certkit.zos.text.serverxml import Generation
 
@@ -36,6 +37,9 @@ CHECKERS: dict[str, Callable[[str], list[Finding]]] = {
     "racf": commands.check,
     "jcl": jcl.check,
     "server.xml": serverxml.check,
+    "trace": tracespec.check,
+    "attls": attls.check,
+    "javadebug": lambda text: javadebug.check(text.strip(), javadebug.RUNTIMES[1]),
 }
 """What ``--kind`` may name, and the validator of each."""
 
@@ -48,6 +52,8 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
     sub.required = True
     _add_racf(sub)
     _add_liberty(sub)
+    _add_trace(sub)
+    _add_attls(sub)
     _add_lint(sub)
 
 
@@ -163,6 +169,94 @@ def _add_liberty(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
 
 def _port(text: str) -> int:
     return int(values.number(text, "--https-port", minimum=1, maximum=65535, integer=True))
+
+
+def _add_trace(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    tracing = sub.add_parser("trace", help="Liberty trace: include files, MODIFY commands")
+    verbs = tracing.add_subparsers(
+        dest="trace_command", metavar="COMMAND", parser_class=type(tracing)
+    )
+    verbs.required = True
+    include = verbs.add_parser("include", help="a trace include file (a whole <server>)")
+    include.add_argument("variant", choices=trace.VARIANTS)
+    include.add_argument(
+        "--generation", choices=[g.value for g in Generation], default=Generation.V2.value
+    )
+    include.set_defaults(handler=run_trace_include)
+    modify = verbs.add_parser("modify", help="the MODIFY commands that turn trace on and off")
+    modify.add_argument("job", help="the server's job name (or jobname.identifier)")
+    modify.add_argument("--spec", help="a trace specification (default: an include file)")
+    modify.add_argument("--update-trigger", choices=["polled", "mbean"], default="polled")
+    modify.set_defaults(handler=run_trace_modify)
+    explain = verbs.add_parser("explain", help="what each part of a trace specification traces")
+    explain.add_argument("spec")
+    explain.set_defaults(handler=run_trace_explain)
+
+
+def _add_attls(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    at = sub.add_parser("attls", help="AT-TLS: a policy for a server, return codes explained")
+    verbs = at.add_subparsers(dest="attls_command", metavar="COMMAND", parser_class=type(at))
+    verbs.required = True
+    policy = verbs.add_parser("policy", help="the AT-TLS policy statements for a server's port")
+    policy.add_argument("--port", required=True, type=_any_port, help="the server's port")
+    policy.add_argument("--jobname", required=True, help="the server's job name")
+    policy.add_argument("--ring", default=RING_NAME, help=f"the key ring (default {RING_NAME})")
+    policy.add_argument("--owner", default=RING_OWNER, help=f"its owner (default {RING_OWNER})")
+    policy.add_argument(
+        "--client-auth", choices=["PassThru", "Full", "Required", "SAFCheck"], help="ClientAuthType"
+    )
+    policy.add_argument("--outbound-port", type=_any_port, help="also an outbound rule")
+    policy.set_defaults(handler=run_attls_policy)
+    rc = verbs.add_parser("rc", help="what an EZD1286I/EZD1287I return code means")
+    rc.add_argument("code")
+    rc.set_defaults(handler=run_attls_rc)
+
+
+def _any_port(text: str) -> int:
+    return int(values.number(text, "port", minimum=1, maximum=65535, integer=True))
+
+
+def run_trace_include(args: argparse.Namespace) -> int:
+    """Print the include file."""
+    print(trace.include_file(args.variant, args.generation), end="")
+    return 0
+
+
+def run_trace_modify(args: argparse.Namespace) -> int:
+    """Print the MODIFY commands."""
+    print("\n".join(trace.modify_commands(args.job, args.spec, args.update_trigger)))
+    return 0
+
+
+def run_trace_explain(args: argparse.Namespace) -> int:
+    """Explain a trace specification; exit 1 if it has an error."""
+    findings = tracespec.check(args.spec)
+    for finding in findings:
+        print(f"{finding.severity}: column {finding.position.column}: {finding.message}")
+    print("\n".join(tracespec.explain(args.spec)))
+    return 1 if any(f.severity == "error" for f in findings) else 0
+
+
+def run_attls_policy(args: argparse.Namespace) -> int:
+    """Print the policy."""
+    print(
+        attls_policy.policy(
+            args.port,
+            args.jobname,
+            owner=args.owner,
+            ring=args.ring,
+            client_auth=args.client_auth,
+            outbound_port=args.outbound_port,
+        ),
+        end="",
+    )
+    return 0
+
+
+def run_attls_rc(args: argparse.Namespace) -> int:
+    """Explain a return code."""
+    print(attls.explain_rc(args.code))
+    return 0
 
 
 def _add_lint(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -308,16 +402,30 @@ def _users(path: str) -> dict[str, str]:
 
 
 def _kind(text: str) -> str:
-    """``server.xml`` when the text starts with a tag, ``jcl`` with ``//``, else ``racf``."""
+    """What pasted text is, from how it starts.
+
+    ``server.xml`` (a tag first), ``jcl`` (``//`` first), ``attls`` (a ``TTLS`` statement
+    first), ``trace`` (one line of ``component=level`` pieces) or ``racf``. ``javadebug`` is
+    never guessed: give ``--kind javadebug``.
+    """
     start = text.lstrip()
     if start.startswith("<"):
         return "server.xml"
-    return "jcl" if start.startswith("//") else "racf"
+    if start.startswith("//"):
+        return "jcl"
+    first = next((line.strip() for line in start.splitlines() if not line.startswith("#")), "")
+    if first.startswith("TTLS"):
+        return "attls"
+    if "\n" not in text.strip() and "=" in start and "(" not in start:
+        return "trace"
+    return "racf"
 
 
 def _check(kind: str, text: str, generation: str | None) -> list[Finding]:
     if kind == "server.xml":
         return serverxml.check(text, generation)
+    if kind == "trace":
+        return tracespec.check(text.strip(), generation)
     return CHECKERS[kind](text)
 
 
