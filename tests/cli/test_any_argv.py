@@ -81,6 +81,7 @@ COMMANDS = {
         "--level",
     ],
     "zos lint": ["--kind", "--generation", "--json"],
+    "zos check": ["--generation", "--server-user", "--json"],
     "zos trace include": ["--generation"],
     "zos trace modify": ["--spec", "--update-trigger"],
     "zos trace explain": [],

@@ -163,6 +163,7 @@ READERS = {
     "inspect --key": ["inspect", "--key", "{}", "{lab}/server.pem"],
     "--password-file": ["inspect", "--password-file", "{}", "{lab}/server.p12"],
     "zos lint": ["zos", "lint", "{}"],
+    "zos check": ["zos", "check", "{}"],
 }
 
 

@@ -6,7 +6,9 @@
 * ``certkit zos lint FILE...``: check pasted RACF commands (RACDCERT, PERMIT, RDEFINE,
   SETROPTS), a batch job (its JCL, and the commands of its IKJEFT01 steps) or a server.xml
   (Liberty's elements, attributes and references). Exit status 0 when no finding is an error,
-  1 when one is, 2 when a file cannot be read as text.
+  1 when one is, 2 when a file cannot be read as text;
+* ``certkit zos check FILE...``: where such files disagree with each other (exit status 0
+  when they agree, 1 when they do not, 2 when a file cannot be read).
 """
 
 from __future__ import annotations
@@ -23,7 +25,9 @@ from certkit.defaults import RING_NAME, RING_OWNER
 from certkit.errors import InputError, quote
 from certkit.files import name_of, read_file
 from certkit.zos import attls as attls_policy
+from certkit.zos import check as consistency
 from certkit.zos import liberty, trace
+from certkit.zos.check import kind_of
 from certkit.zos.keyring import ClientAuth
 from certkit.zos.setup import PRODUCTS, Setup, job, tso
 from certkit.zos.text import attls, commands, javadebug, jcl, serverxml, tracespec
@@ -55,6 +59,7 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
     _add_trace(sub)
     _add_attls(sub)
     _add_lint(sub)
+    _add_check(sub)
 
 
 def _add_racf(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -287,6 +292,31 @@ def _add_lint(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     lint.set_defaults(handler=run_lint)
 
 
+def _add_check(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    check = sub.add_parser(
+        "check",
+        help="compare RACF commands, server.xml, a trace specification and an AT-TLS policy",
+        description=(
+            "Report where the FILEs disagree: the ring's owner or name, labels not connected, "
+            "no CA connected as CERTAUTH, no access to the ring, client certificates behind "
+            "inbound AT-TLS, protocol or cipher lists with nothing in common, trace components "
+            "of the other generation. Exit status 0 when they agree, 1 when they do not, 2 when "
+            "a file cannot be read."
+        ),
+    )
+    add_files(check)
+    check.add_argument(
+        "--generation",
+        choices=[g.value for g in Generation],
+        help="the z/OS Connect generation, when no server.xml shows it",
+    )
+    check.add_argument(
+        "--server-user", help="the server's user ID (default: the ring owner in server.xml)"
+    )
+    add_json(check, "print JSON instead of text")
+    check.set_defaults(handler=run_check)
+
+
 def _date(text: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text)
@@ -401,26 +431,6 @@ def _users(path: str) -> dict[str, str]:
     return users
 
 
-def _kind(text: str) -> str:
-    """What pasted text is, from how it starts.
-
-    ``server.xml`` (a tag first), ``jcl`` (``//`` first), ``attls`` (a ``TTLS`` statement
-    first), ``trace`` (one line of ``component=level`` pieces) or ``racf``. ``javadebug`` is
-    never guessed: give ``--kind javadebug``.
-    """
-    start = text.lstrip()
-    if start.startswith("<"):
-        return "server.xml"
-    if start.startswith("//"):
-        return "jcl"
-    first = next((line.strip() for line in start.splitlines() if not line.startswith("#")), "")
-    if first.startswith("TTLS"):
-        return "attls"
-    if "\n" not in text.strip() and "=" in start and "(" not in start:
-        return "trace"
-    return "racf"
-
-
 def _check(kind: str, text: str, generation: str | None) -> list[Finding]:
     if kind == "server.xml":
         return serverxml.check(text, generation)
@@ -429,10 +439,10 @@ def _check(kind: str, text: str, generation: str | None) -> list[Finding]:
     return CHECKERS[kind](text)
 
 
-def run_lint(args: argparse.Namespace) -> int:
-    """Check every file; print a report per file."""
+def _read_texts(paths: list[str]) -> list[tuple[str, str]]:
+    """Each file's path and UTF-8 text; all bad input is refused before any output."""
     texts = []
-    for path in args.files:  # all bad input before any output
+    for path in paths:
         data = read_file(path, max_bytes=MAX_TEXT_BYTES, what="z/OS text file")
         try:
             text = data.decode("utf-8")
@@ -445,10 +455,25 @@ def run_lint(args: argparse.Namespace) -> int:
             raise InputError(
                 f"{name_of(path)}: the file is empty; give RACF commands, a job or server.xml"
             )
-        kind = _kind(text) if args.kind == "auto" else args.kind
-        texts.append((path, kind, text))
+        texts.append((path, text))
+    return texts
+
+
+def run_lint(args: argparse.Namespace) -> int:
+    """Check every file; print a report per file."""
+    texts = [
+        (p, kind_of(t) if args.kind == "auto" else args.kind, t) for p, t in _read_texts(args.files)
+    ]
     reports = [
         Report(name_of(p, 4096), k, tuple(_check(k, t, args.generation))) for p, k, t in texts
     ]
     show(reports, as_json=args.json, separator="\n")
     return 1 if any(r.count("error") for r in reports) else 0
+
+
+def run_check(args: argparse.Namespace) -> int:
+    """Compare the files with each other; print a report per file."""
+    texts = {name_of(p, 4096): t for p, t in _read_texts(args.files)}
+    found = consistency.reports(texts, server_user=args.server_user, generation=args.generation)
+    show(found, as_json=args.json, separator="\n")
+    return 1 if any(r.findings for r in found) else 0

@@ -50,9 +50,11 @@ __all__ = [
     "MAX_DEPTH",
     "MAX_FINDINGS",
     "MAX_TEXT_BYTES",
+    "Element",
     "Generation",
     "as_generation",
     "check",
+    "elements",
     "schema",
 ]
 
@@ -408,6 +410,61 @@ def _attribute_offsets(text: str, start: int) -> dict[str, int]:
         while index < length and not (text[index].isspace() or text[index] in "=/>\"'"):
             index += 1
         found.setdefault(text[name_start:index], name_start)
+    return found
+
+
+@dataclass(frozen=True)
+class Element:
+    """One element of a parsed server.xml, for checks that compare it with other files.
+
+    Attributes:
+        tag: The element's name (``keyStore``).
+        attributes: Its attributes as written.
+        position: Where its start tag begins.
+        where: Where each attribute's name begins.
+        text: Its text, for ``feature`` elements only (stripped).
+    """
+
+    tag: str
+    attributes: dict[str, str]
+    position: Position
+    where: dict[str, Position]
+    text: str = ""
+
+    def at(self, attribute: str) -> Position:
+        """Where ``attribute`` is written, or where the element starts."""
+        return self.where.get(attribute, self.position)
+
+
+def elements(text: str) -> list[Element]:
+    r"""Every element of a server.xml (or fragment) in document order; none if it is not XML.
+
+    Examples:
+        >>> [e.tag for e in elements('<ssl id="a"/><keyStore id="k"/>')]
+        ['ssl', 'keyStore']
+        >>> print(elements('<ssl id="a"\n  keyStoreRef="k"/>')[0].at("keyStoreRef"))
+        line 2, column 3
+    """
+    if len(text) > MAX_TEXT_BYTES or not text.strip():
+        return []
+    root, source, problems = _read(text)
+    if root is None or source is None or problems:
+        return []
+    found: list[Element] = []
+    stack = list(reversed(root.children)) if source.fragment else [root]
+    while stack:
+        node = stack.pop()
+        offsets = _attribute_offsets(source.parsed, node.offset)
+        found.append(
+            Element(
+                node.tag,
+                dict(node.attributes),
+                node.position,
+                {name: source.at(offset) for name, offset in offsets.items()},
+                "".join(node.text).strip(),
+            )
+        )
+        stack.extend(reversed(node.children))
     return found
 
 
