@@ -228,3 +228,18 @@ def test_cli_exit_status(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> 
     empty.write_text("", encoding="utf-8")
     assert main(["zos", "check", paths[0], str(empty)]) == 2
     assert main(["zos", "check", paths[0], str(tmp_path / "missing.txt")]) == 2
+
+
+def test_a_batch_job_is_read_as_its_commands() -> None:
+    job = f"//ZCSECUR JOB\n//S1 EXEC PGM=IKJEFT01\n//SYSTSIN DD *\n{RACF}/*\n"
+    assert check({"job.jcl": job, "server.xml": XML}) == []
+
+
+@pytest.mark.parametrize(
+    "junk",
+    ["<a", "((((", "TTLSRule {", "=:=:", "\x00\x01", "<keyStore location='safkeyring:///'/>"],
+)
+def test_junk_gives_no_exception(junk: str) -> None:
+    found = check({"junk": junk, "racf.txt": RACF, "server.xml": XML})
+    assert all(name != "junk" or f.message for name, f in found)
+    assert all(len(f.message) <= 200 for _, f in found)

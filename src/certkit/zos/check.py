@@ -22,7 +22,7 @@ from certkit.zos.text.serverxml import Element, Generation, as_generation, eleme
 
 __all__ = ["check", "kind_of", "reports"]
 
-_SAFKEYRING = re.compile(r"safkeyring:(?://)?([^/]*)/(.+)", re.IGNORECASE)
+_SAFKEYRING = re.compile(r"safkeyring://([^/]+)/([^/].*)", re.IGNORECASE)
 _PORTS = re.compile(r"(\d{1,5})(?:\s*-\s*(\d{1,5}))?")
 _HEX = re.compile(r"(?:0x)?[0-9A-Fa-f]{2,4}")
 _MAX_MESSAGE = 200
@@ -52,6 +52,7 @@ def kind_of(text: str) -> str:
     return "racf"
 
 
+# Deliberate boilerplate: a small frozen record with __str__, as Position and tso.Problem.
 @dataclass(frozen=True)
 class _Where:
     source: str
@@ -136,7 +137,7 @@ def _connection(ring_owner: str, function: tso.Operand, racf: _Racf) -> None:
     cert_owner = _inner_owner(function)
     if usage is not None and usage.value is not None:
         ring.labels[label.value] = usage.value.upper()
-    else:  # RACF takes the certificate owner's kind (zos-syntax.md 1.6)
+    else:  # (P) zos-syntax.md 1.6: RACF is said to take the certificate owner's kind
         ring.labels[label.value] = cert_owner if cert_owner in ("CERTAUTH", "SITE") else "PERSONAL"
 
 
@@ -338,7 +339,7 @@ def _check_access(out: _Checker, racf: _Racf, user: str, ring: _Ring, where: _Wh
         where,
         "error",
         f"{user} needs {needed} on IRR.DIGTCERT.LISTRING (FACILITY) or {lst} (RDATALIB) to "
-        f"read ring {quote(ring.name, 40)}; {shown} gives {best}",
+        f"read ring {quote(ring.name, 40)}; the commands in {shown} give {best}",
     )
 
 
@@ -444,37 +445,37 @@ def _words(value: str) -> list[str]:
 
 
 def _check_lists(out: _Checker, liberty: _Liberty, policy: _Attls) -> None:
-    """SslProtocol and enabledCiphers against the AT-TLS switches and V3CipherSuites."""
+    """The sslProtocol and enabledCiphers against the AT-TLS switches and V3CipherSuites.
+
+    Compared only when both sides name their lists, and only by names: a generic sslProtocol
+    (``TLS``) and hexadecimal cipher codes in the policy are not judged.
+    """
     for ssl in (e for e in liberty.all if e.tag == "ssl"):
         given = _words(ssl.attributes.get("sslProtocol", ""))
-        specific = [p for p in given if p in _SWITCHES]
-        if (
-            policy.protocols
-            and specific
-            and len(specific) == len(given)
-            and not set(specific) & set(policy.protocols)
-        ):
-            first = next(iter(policy.protocols.values()))
-            out.add(
-                _Where(liberty.source, ssl.at("sslProtocol")),
-                "error",
-                f"sslProtocol {quote(','.join(given), 40)} has nothing in common with the "
-                f"AT-TLS protocols switched On ({', '.join(policy.protocols)}, {first})",
-            )
-        ciphers = [c.upper() for c in _words(ssl.attributes.get("enabledCiphers", ""))]
-        if (
-            ciphers
-            and policy.ciphers
-            and not policy.hex_ciphers
-            and not set(ciphers) & set(policy.ciphers)
-        ):
-            first = next(iter(policy.ciphers.values()))
-            out.add(
-                _Where(liberty.source, ssl.at("enabledCiphers")),
-                "error",
-                f"enabledCiphers has no cipher suite in common with the AT-TLS "
-                f"V3CipherSuites ({first})",
-            )
+        if all(p in _SWITCHES for p in given):
+            _disjoint(out, liberty, ssl, "sslProtocol", given, policy.protocols)
+        if not policy.hex_ciphers:
+            ciphers = [c.upper() for c in _words(ssl.attributes.get("enabledCiphers", ""))]
+            _disjoint(out, liberty, ssl, "enabledCiphers", ciphers, policy.ciphers)
+
+
+def _disjoint(
+    out: _Checker,
+    liberty: _Liberty,
+    ssl: Element,
+    attribute: str,
+    given: list[str],
+    theirs: dict[str, _Where],
+) -> None:
+    if not given or not theirs or set(given) & set(theirs):
+        return
+    what = "switched On" if attribute == "sslProtocol" else "in V3CipherSuites"
+    out.add(
+        _Where(liberty.source, ssl.at(attribute)),
+        "error",
+        f"{attribute} {quote(','.join(given), 60)} has nothing in common with the AT-TLS "
+        f"policy's list {what} ({', '.join(list(theirs)[:3])}, {next(iter(theirs.values()))})",
+    )
 
 
 def _check_trace(out: _Checker, name: str, text: str, generation: Generation, because: str) -> None:
@@ -512,7 +513,8 @@ def check(
         ``(file name, finding)`` pairs, in the order of the files and of each text.
 
     Raises:
-        InputError: If ``generation`` names neither generation.
+        InputError: If ``generation`` names neither generation, or a trace specification is
+            longer than ``certkit.zos.text.tracespec.MAX_SPEC_CHARS``.
 
     Examples:
         >>> racf = "RACDCERT ID(ZCSRV1) ADDRING(ZCEE.Ring)"
@@ -559,7 +561,9 @@ def check(
             _check_trace(out, name, text, shown.generation, shown.source)
     order = {name: index for index, name in enumerate(files)}
     unique = list(dict.fromkeys(out.found))
-    unique.sort(key=lambda pair: (order.get(pair[0], 0), pair[1].position.line))
+    unique.sort(
+        key=lambda pair: (order.get(pair[0], 0), pair[1].position.line, pair[1].position.column)
+    )
     return unique
 
 

@@ -292,6 +292,7 @@ def _add_lint(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     lint.set_defaults(handler=run_lint)
 
 
+# Deliberate boilerplate: registered in the shape of every command (see handshake).
 def _add_check(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     check = sub.add_parser(
         "check",
