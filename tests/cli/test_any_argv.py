@@ -84,7 +84,7 @@ COMMANDS = {
     "zos check": ["--generation", "--server-user", "--json"],
     "zos trace include": ["--generation"],
     "zos trace modify": ["--spec", "--update-trigger"],
-    "zos trace explain": [],
+    "zos trace explain": ["--generation", "--json"],
     "zos attls policy": ["--port", "--jobname", "--ring", "--owner", "--client-auth"],
     "zos attls rc": [],
 }

@@ -3,6 +3,7 @@ policies and javax.net.debug values (issue 12, work in progress)."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -40,6 +41,18 @@ def test_modify_refreshes_only_with_mbean(capsys: pytest.CaptureFixture[str]) ->
 def test_explain_exits_1_on_a_bad_level(capsys: pytest.CaptureFixture[str]) -> None:
     status, out, _ = run(capsys, ["zos", "trace", "explain", "SSL=everything"])
     assert status == 1 and "TRAS0034W" in out
+
+
+def test_explain_json_names_the_other_generation(capsys: pytest.CaptureFixture[str]) -> None:
+    # zosConnect-2.0's component, checked as zosConnect-3.0: a finding, with its column.
+    argv = ["zos", "trace", "explain", "--json", "--generation", "zosConnect-3.0"]
+    status, out, _ = run(capsys, [*argv, "SSLChannel=all:zosConnect=all"])
+    data = json.loads(out)
+    assert status == 0
+    assert [f["column"] for f in data["findings"]] == [16]
+    assert "zosConnect-2.0" in data["findings"][0]["message"]
+    assert data["explanation"][0].startswith("SSLChannel=all: ")
+    assert data["explanation"][-1].startswith("*=info (implied)")
 
 
 def test_attls_policy_passes_the_policy_check(capsys: pytest.CaptureFixture[str]) -> None:

@@ -20,7 +20,7 @@ from collections.abc import Callable
 from certkit import values
 from certkit.certificates.pki import Lab
 from certkit.cli.options import add_files, add_json
-from certkit.cli.output import show
+from certkit.cli.output import json_text, show
 from certkit.defaults import RING_NAME, RING_OWNER
 from certkit.errors import InputError, quote
 from certkit.files import name_of, read_file
@@ -194,7 +194,13 @@ def _add_trace(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     modify.add_argument("--update-trigger", choices=["polled", "mbean"], default="polled")
     modify.set_defaults(handler=run_trace_modify)
     explain = verbs.add_parser("explain", help="what each part of a trace specification traces")
-    explain.add_argument("spec")
+    explain.add_argument("spec", help="the specification (the traceSpecification value)")
+    explain.add_argument(
+        "--generation",
+        choices=[g.value for g in Generation],
+        help="also report components of the other z/OS Connect generation",
+    )
+    add_json(explain, "print JSON instead of text")
     explain.set_defaults(handler=run_trace_explain)
 
 
@@ -235,10 +241,15 @@ def run_trace_modify(args: argparse.Namespace) -> int:
 
 def run_trace_explain(args: argparse.Namespace) -> int:
     """Explain a trace specification; exit 1 if it has an error."""
-    findings = tracespec.check(args.spec)
-    for finding in findings:
-        print(f"{finding.severity}: column {finding.position.column}: {finding.message}")
-    print("\n".join(tracespec.explain(args.spec)))
+    findings = tracespec.check(args.spec, args.generation)
+    lines = tracespec.explain(args.spec)
+    if args.json:
+        report = Report("specification", "trace", tuple(findings)).to_dict()
+        print(json_text({"findings": report["findings"], "explanation": lines}))
+    else:
+        for finding in findings:
+            print(f"{finding.severity}: column {finding.position.column}: {finding.message}")
+        print("\n".join(lines))
     return 1 if any(f.severity == "error" for f in findings) else 0
 
 
@@ -267,12 +278,13 @@ def run_attls_rc(args: argparse.Namespace) -> int:
 def _add_lint(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     lint = sub.add_parser(
         "lint",
-        help="check pasted RACF commands, a batch job or server.xml",
+        help="check pasted RACF commands, a batch job, server.xml, a trace specification, an "
+        "AT-TLS policy or a javax.net.debug value",
         description=(
             "Check each FILE (or - for standard input): RACDCERT, PERMIT, RDEFINE and SETROPTS "
-            "commands, a batch job running them, or a server.xml. Each problem is reported "
-            "with its line and "
-            "column. Exit status 0 when no finding is an error, 1 when one is, 2 when a file "
+            "commands, a batch job running them, a server.xml, a Liberty trace specification, "
+            "AT-TLS policy statements, or a javax.net.debug value (--kind javadebug). Each "
+            "problem is reported with its line and column. Exit status 0 when no finding is an error, 1 when one is, 2 when a file "
             "cannot be read."
         ),
     )

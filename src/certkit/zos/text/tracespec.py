@@ -52,7 +52,7 @@ __all__ = [
 MAX_SPEC_CHARS = 65536
 """The longest specification read, in characters (real ones are a few hundred at most)."""
 
-CONSOLE_LIMIT = 126
+CONSOLE_LIMIT: int = read_json("liberty_trace.json")["console"]["limit"]
 """The longest MVS console command, in characters: product knowledge (P, zos-syntax.md
 section 4.10), so exceeding it is a warning, never a refusal."""
 
