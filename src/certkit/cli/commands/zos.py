@@ -284,8 +284,8 @@ def _add_lint(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
             "Check each FILE (or - for standard input): RACDCERT, PERMIT, RDEFINE and SETROPTS "
             "commands, a batch job running them, a server.xml, a Liberty trace specification, "
             "AT-TLS policy statements, or a javax.net.debug value (--kind javadebug). Each "
-            "problem is reported with its line and column. Exit status 0 when no finding is an error, 1 when one is, 2 when a file "
-            "cannot be read."
+            "problem is reported with its line and column. Exit status 0 when no finding is "
+            "an error, 1 when one is, 2 when a file cannot be read."
         ),
     )
     add_files(lint)
