@@ -37,6 +37,7 @@ from certkit.certificates.verify import verify_chain
 from certkit.cli.app import main
 from certkit.errors import InputError
 from certkit.tls.wire import Record, RecordSplitter, messages_from_records
+from certkit.zos.text import javadebug
 from fuzz.corpus import (
     AT,
     CLIENT,
@@ -353,3 +354,11 @@ def test_a_non_utf8_host_for_pki_create_is_refused_before_any_key_is_derived(
     err = capsys.readouterr().err
     assert status == 2 and err.startswith("certkit: error: host '\\xff\\xfe': ")
     assert not (tmp_path / "l").exists()
+
+
+def test_an_empty_javax_net_debug_value_is_explained_for_ibm_java_8() -> None:
+    """Found by tests/fuzz/test_fuzz_zos_text.py: explain("") on IBM Java 8 raised TypeError
+    (its data gives no meaning to an empty value)."""
+    lines = javadebug.explain("", "ibm-java-8")
+    assert lines[0].startswith("(empty): not in IBM's list")
+    assert javadebug.explain(" ", "semeru-11+")[0].startswith("(empty): messages go to")

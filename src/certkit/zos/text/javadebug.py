@@ -236,7 +236,11 @@ def explain(value: str, runtime: str) -> list[str]:
     names = _known(facts)
     lines: list[str] = []
     if not value.strip():
-        lines.append(f"(empty): {facts['empty']['shows']} ({facts['empty']['mark']})")
+        empty = facts["empty"]
+        if empty is None:  # IBM's documentation gives no meaning to it (§4.5 "—")
+            lines.append("(empty): not in IBM's list; what it turns on is not documented")
+        else:
+            lines.append(f"(empty): {empty['shows']} ({empty['mark']})")
     words, _ = _tokens(value)
     done: set[str] = set()
     for _, word in words:
