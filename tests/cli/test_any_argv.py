@@ -79,6 +79,8 @@ COMMANDS = {
         "--keys",
         "--https-port",
         "--level",
+        "--tls",
+        "--http-port",
     ],
     "zos lint": ["--kind", "--generation", "--json"],
     "zos check": ["--generation", "--server-user", "--json"],
@@ -86,7 +88,7 @@ COMMANDS = {
     "zos trace modify": ["--spec", "--update-trigger"],
     "zos trace explain": ["--generation", "--json"],
     "zos attls policy": ["--port", "--jobname", "--ring", "--owner", "--client-auth"],
-    "zos attls rc": [],
+    "zos attls rc": ["--width"],
 }
 FLAGS = {"--json", "--client", "--list", "--no-client-cert", "--force", "--job", "--granular"}
 FLAGS |= {"--ltpa"}
@@ -132,6 +134,7 @@ HOSTILE = [
     "9443",
     "5003",
     "Required",
+    "attls",
 ]
 
 

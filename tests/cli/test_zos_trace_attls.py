@@ -100,3 +100,66 @@ def test_bad_input_gets_one_line(
     capsys: pytest.CaptureFixture[str], argv: list[str], fragment: str
 ) -> None:
     refused(capsys, argv, fragment)
+
+
+def test_attls_rc_wraps_at_the_width_given(capsys: pytest.CaptureFixture[str]) -> None:
+    _, one_line, _ = run(capsys, ["zos", "attls", "rc", "5001"])
+    status, wrapped, _ = run(capsys, ["zos", "attls", "rc", "5001", "--width", "60"])
+    assert status == 0 and len(one_line.splitlines()) == 1
+    assert max(len(line) for line in wrapped.splitlines()) <= 60
+    assert " ".join(wrapped.split()) == " ".join(one_line.split())
+
+
+@pytest.mark.parametrize("generation", ["zosConnect-2.0", "zosConnect-3.0"])
+def test_liberty_behind_attls_agrees_with_its_policy(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, generation: str
+) -> None:
+    # The same port both ways: AT-TLS protects 9443, Liberty listens there with plain HTTP.
+    argv = ["zos", "liberty", "--tls", "attls", "--http-port", "9443", "--generation", generation]
+    status, xml, err = run(capsys, argv)
+    assert (status, err) == (0, "") and "httpsPort" not in xml and "<ssl" not in xml
+    policy_argv = ["zos", "attls", "policy", "--port", "9443", "--jobname", "ZCEESRV1"]
+    _, policy, _ = run(capsys, [*policy_argv, "--owner", "ZCSRV1", "--ring", "ZCEE.Ring"])
+    (tmp_path / "server.xml").write_text(xml)
+    (tmp_path / "zcee.attls").write_text(policy)
+    files = [str(tmp_path / "server.xml"), str(tmp_path / "zcee.attls")]
+    status, out, _ = run(capsys, ["zos", "lint", *files])
+    assert status == 0 and out.count("no problems found") == 2, out
+    status, out, _ = run(capsys, ["zos", "check", *files])
+    assert status == 0, out
+
+
+def test_client_certificates_behind_attls_are_a_check_finding(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)  # short file names: the finding fits its 200 characters
+    # Liberty's JSSE include with a required certificate, and an inbound rule on its port.
+    _, xml, _ = run(capsys, ["zos", "liberty", "--owner", "ZCSRV1", "--client-auth", "required"])
+    _, policy, _ = run(capsys, ["zos", "attls", "policy", "--port", "9443", "--jobname", "J"])
+    (tmp_path / "server.xml").write_text(xml)
+    (tmp_path / "zcee.attls").write_text(policy)
+    status, out, _ = run(capsys, ["zos", "check", "server.xml", "zcee.attls"])
+    assert status == 1 and "never sees the client certificate" in out
+
+
+@pytest.mark.parametrize(
+    ("argv", "fragment"),
+    [
+        (["--tls", "attls", "--client-auth", "optional"], "--client-auth is for --tls jsse"),
+        (
+            ["--tls", "attls", "--token", "mpJwt", "--issuer", "i", "--signer-label", "s"],
+            "--token is for --tls jsse",
+        ),
+        (["--tls", "attls", "--owner", "ZCSRV1"], "--owner is for --tls jsse"),
+        (["--tls", "attls", "--ring", "ZCEE.Ring"], "--ring is for --tls jsse"),
+        (["--tls", "attls", "--keys", "hybrid"], "--keys is for --tls jsse"),
+        (["--tls", "attls", "--https-port", "9445"], "--https-port is for --tls jsse"),
+        (["--tls", "attls", "--http-port", "0"], "port"),
+        (["--http-port", "9080"], "--http-port is for --tls attls"),
+        (["--tls", "tcp"], "invalid choice"),
+    ],
+)
+def test_liberty_attls_refuses_what_does_not_fit(
+    capsys: pytest.CaptureFixture[str], argv: list[str], fragment: str
+) -> None:
+    refused(capsys, ["zos", "liberty", *argv], fragment)

@@ -160,6 +160,13 @@ def check_racf(source: str) -> str | None:
     return _zos(check(source), "RACF/TSO commands")
 
 
+def check_attls(source: str) -> str | None:
+    """AT-TLS Policy Agent statements: certkit.zos.text.attls.check."""
+    from certkit.zos.text.attls import check
+
+    return _zos(check(source), "AT-TLS policy")
+
+
 def check_jcl(source: str) -> str | None:
     """A batch job: certkit.zos.text.jcl.check (its JCL and its IKJEFT01 commands)."""
     from certkit.zos.text.jcl import check

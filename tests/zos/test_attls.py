@@ -366,6 +366,17 @@ def test_generated_policies_pass(client_auth: str | None, outbound_port: int | N
     assert ("HandshakeRole Client" in text) == (outbound_port is not None)
 
 
+@pytest.mark.parametrize("jobname", ["ZCEESRV1", "Z", "ZCEESRV*"])
+def test_job_names_of_eight_characters_or_a_wildcard_are_clean(jobname: str) -> None:
+    # Regression: an 8-character job name without a * was reported as too long.
+    assert check(policy(9443, jobname)) == []
+
+
+def test_job_names_longer_than_eight_are_a_warning() -> None:
+    text = policy(9443, "ZCEESRV1").replace("Jobname ZCEESRV1", "Jobname ZCEESRV12")
+    assert ["1 to 8 characters" in f.message for f in check(text)] == [True]
+
+
 def test_generated_policy_uses_defaults_and_verified_facts_only() -> None:
     text = policy(9443, "BAQSTRT*", trace=1)
     assert f"  Keyring {RING_OWNER}/{RING_NAME}" in text

@@ -132,6 +132,46 @@ def test_every_whole_include_passes_the_check_without_a_finding(
     assert failover == (auth is not ClientAuth.REQUIRED)
 
 
+@pytest.mark.parametrize("generation", GENERATIONS)
+@pytest.mark.parametrize("registry", ["saf", "basic"])
+@pytest.mark.parametrize("ltpa", [False, True])
+def test_the_attls_include_has_only_an_http_port_and_passes_the_check(
+    generation: str, registry: str, ltpa: bool
+) -> None:
+    # zosconnect-security.md 5.1: behind inbound AT-TLS, no httpsPort, <ssl> or <keyStore>.
+    xml = liberty.security_server_xml(
+        generation,
+        registry=registry,  # type: ignore[arg-type]
+        users={"Fred": "fredpwd"} if registry == "basic" else None,
+        use_ltpa=ltpa,
+        tls="attls",
+        http_port=9444,
+    )
+    assert check(xml) == [] and check(xml, generation) == []
+    root = ET.fromstring(xml)
+    assert root.find("keyStore") is None and root.find("ssl") is None
+    assert root.find("sslDefault") is None
+    features = [f.text for f in root.iter("feature")]
+    assert "transportSecurity-1.0" not in features
+    endpoint = root.find("httpEndpoint")
+    assert endpoint is not None and endpoint.attrib == {
+        "id": "defaultHttpEndpoint",
+        "host": "*",
+        "httpPort": "9444",
+    }
+    manager = root.find("zosconnect_zosConnectManager")
+    if generation.endswith("2.0"):  # requests look like HTTP: WSC sets requireSecure="false"
+        assert manager is not None and manager.attrib["requireSecure"] == "false"
+    else:
+        assert manager is None
+    assert 'httpPort="9443"' in liberty.security_server_xml(generation, tls="attls")
+
+
+def test_the_jsse_include_keeps_require_secure() -> None:
+    xml = liberty.security_server_xml("2.0")
+    assert 'requireSecure="true"' in xml and "httpsPort" in xml
+
+
 def test_the_2_0_include_fails_the_3_0_check() -> None:
     xml = liberty.security_server_xml("2.0", levels={"admin": "ZCADMIN"})
     findings = check(xml, Generation.V3)
@@ -228,6 +268,23 @@ def test_user_text_is_escaped_not_injected() -> None:
         (lambda: liberty.security_server_xml("2.0", token="mpJwt"), "issuer"),
         (lambda: liberty.security_server_xml("2.0", users={"a": "b"}), "registry='basic'"),
         (lambda: liberty.security_server_xml("3.0", levels={"admin": "G"}), "zosConnect-2.0"),
+        (lambda: liberty.security_server_xml("2.0", tls="quic"), "jsse or attls"),  # type: ignore[arg-type]
+        (lambda: liberty.security_server_xml("2.0", http_port=80), "tls='attls'"),
+        (
+            lambda: liberty.security_server_xml("2.0", tls="attls", client_auth="optional"),
+            "never sees a client certificate",
+        ),
+        (
+            lambda: liberty.security_server_xml(
+                "2.0", tls="attls", token="mpJwt", issuer="i", signer_label="s"
+            ),
+            "no key store",
+        ),
+        (lambda: liberty.security_server_xml("2.0", tls="attls", https_port=9445), "http_port"),
+        (lambda: liberty.security_server_xml("2.0", tls="attls", http_port=0), "port from 1"),
+        (lambda: liberty.http_endpoint(https_port=None), "needs http_port"),
+        (lambda: liberty.http_endpoint(https_port=None, http_port=80, ssl="s"), "no ssl"),
+        (lambda: liberty.authorization("3.0", require_secure=False), "zosConnect-2.0"),
     ],
 )
 def test_unusable_parameters_are_refused_in_one_line(

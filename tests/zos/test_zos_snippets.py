@@ -16,6 +16,8 @@ from pathlib import Path
 import pytest
 
 from certkit.cli.app import main
+from certkit.cli.commands.zos import CHECKERS
+from certkit.zos.check import kind_of
 
 SHELF = Path(__file__).parents[2] / "snippets" / "zos"
 SOURCES = tomllib.loads((SHELF / "sources.toml").read_text(encoding="utf-8"))["snippet"]
@@ -45,3 +47,13 @@ def test_every_file_on_the_shelf_has_a_source() -> None:
     named = {s["file"] for s in SOURCES} | {"sources.toml"}
     on_shelf = {p.relative_to(SHELF).as_posix() for p in SHELF.rglob("*") if p.is_file()}
     assert on_shelf == named
+
+
+@pytest.mark.parametrize("source", SOURCES, ids=lambda s: s["file"])
+def test_the_snippet_passes_the_validator_of_its_kind(source: dict[str, object]) -> None:
+    # What `certkit zos lint` runs on the file: the kind it detects, then that kind's validator.
+    text = (SHELF / str(source["file"])).read_text(encoding="utf-8")
+    kind = kind_of(text)
+    expected = {".xml": "server.xml", ".jcl": "jcl", ".attls": "attls"}
+    assert kind == expected.get(Path(str(source["file"])).suffix, "racf")
+    assert [str(f) for f in CHECKERS[kind](text)] == []

@@ -359,7 +359,7 @@ def ssl_default(ssl: str = "defaultSSLConfig") -> str:
 def http_endpoint(
     id: str = "defaultHttpEndpoint",
     *,
-    https_port: int = 9443,
+    https_port: int | None = 9443,
     http_port: int = -1,
     host: str = "*",
     ssl: str | None = None,
@@ -371,9 +371,13 @@ def http_endpoint(
     endpoint and gives batch clients a second one (zosconnect-security.md 2.4).
     ``httpPort="-1"`` turns plain HTTP off, as in the same workshop's endpoint.
 
+    Behind inbound AT-TLS the endpoint defines only ``httpPort`` (``https_port=None``): the
+    TCP/IP stack ends TLS and Liberty reads plain HTTP on that port (zosconnect-security.md
+    5.1, VERIFIED in the deck).
+
     Args:
         id: The endpoint's id.
-        https_port: The HTTPS port (Open Liberty's default is 9443).
+        https_port: The HTTPS port (Open Liberty's default is 9443); ``None`` writes none.
         http_port: The plain HTTP port; -1 turns it off.
         host: The host name or address to listen on; ``*`` for all.
         ssl: The id of the ``<ssl>`` this endpoint uses instead of the default one.
@@ -391,6 +395,10 @@ def http_endpoint(
         <sslOptions id="batchEndpointOptions" sslRef="batchSSL"/>
     """
     _identifier(id, "endpoint id")
+    if https_port is None and (http_port == -1 or ssl is not None):
+        raise InputError(
+            "an endpoint without https_port needs http_port (the port AT-TLS protects) and no ssl"
+        )
     if host != "*":
         text(host, "host", ascii_only=True, limit=255)
         if not re.fullmatch(r"[A-Za-z0-9.:\-]+", host):
@@ -402,7 +410,7 @@ def http_endpoint(
             "id": id,
             "host": host,
             "httpPort": _port(http_port, "http_port", off=True),
-            "httpsPort": _port(https_port, "https_port"),
+            "httpsPort": None if https_port is None else _port(https_port, "https_port"),
             "sslOptionsRef": options,
         },
     )
@@ -729,6 +737,7 @@ def authorization(
     levels: Mapping[str, str] | None = None,
     roles: Sequence[str] = (),
     operations: Mapping[str, Sequence[str]] | None = None,
+    require_secure: bool = True,
 ) -> str:
     """Who may call the APIs: server.xml for zosConnect-2.0, the API document for zosConnect-3.0.
 
@@ -740,7 +749,10 @@ def authorization(
     written here. ``levels`` (``admin``, ``operations``, ``invoke``, ``reader`` to a group)
     turns on the authorization interceptor with global groups, as in IBM's WSC workshop
     (groupAccess.xml). The manager's ``requireAuth`` and ``requireSecure`` are written as
-    ``true`` (their defaults, VERIFIED) so that a reader sees them.
+    ``true`` (their defaults, VERIFIED) so that a reader sees them; behind inbound AT-TLS every
+    request looks like plain HTTP, so ``require_secure=False`` writes ``requireSecure="false"``,
+    as in IBM's WSC workshop, where ``true`` redirects every request (zosconnect-security.md
+    5.1).
 
     zosConnect-3.0 (zosconnect-security.md 3.2): roles are named in the OpenAPI 3 document
     with ``x-ibm-zcon-roles-allowed``, for the whole API (``roles``) or per operation
@@ -755,6 +767,7 @@ def authorization(
         levels: 2.0: authorization level to group, e.g. ``{"invoke": "ZCINVOKE"}``.
         roles: 3.0: the roles allowed to call every operation.
         operations: 3.0: ``"get /employees/{id}"`` to the roles allowed to call it.
+        require_secure: 2.0: the manager's ``requireSecure``; ``False`` behind inbound AT-TLS.
 
     Returns:
         XML (2.0) or YAML (3.0) text.
@@ -769,10 +782,10 @@ def authorization(
     """
     wanted = as_generation(generation)
     if wanted is Generation.V3:
-        if users or groups or levels:
+        if users or groups or levels or not require_secure:
             raise InputError(
-                "users, groups and levels are zosConnect-2.0's; zosConnect-3.0 names roles in "
-                "the API document: give roles or operations"
+                "users, groups, levels and require_secure are zosConnect-2.0's; zosConnect-3.0 "
+                "names roles in the API document: give roles or operations"
             )
         return _openapi_roles(roles, operations or {})
     if roles or operations:
@@ -797,7 +810,10 @@ def authorization(
             level=1,
         )
         parts.append(_element("authorization-roles", {"id": "zos.connect.access.roles"}, [role]))
-    manager: dict[str, str | None] = {"requireAuth": "true", "requireSecure": "true"}
+    manager: dict[str, str | None] = {
+        "requireAuth": "true",
+        "requireSecure": _bool(require_secure),
+    }
     if levels:
         unknown = [level for level in levels if level not in LEVELS]
         if unknown:
@@ -867,6 +883,8 @@ def security_server_xml(
     https_port: int = 9443,
     levels: Mapping[str, str] | None = None,
     profile_prefix: str = "BBGZDFLT",
+    tls: Literal["jsse", "attls"] = "jsse",
+    http_port: int | None = None,
 ) -> str:
     """A whole ``<server>`` include with the security of a z/OS Connect server.
 
@@ -877,6 +895,16 @@ def security_server_xml(
     ``requireSecure`` are written, the basic registry's users get the zosConnectAccess role, and
     ``levels`` turns on the authorization interceptor; zosConnect-3.0 takes its roles from the
     API document ([`authorization`][certkit.zos.liberty.authorization]).
+
+    With ``tls="attls"`` the TCP/IP stack ends TLS (an inbound AT-TLS rule on the port, written
+    by [`certkit.zos.attls.policy`][certkit.zos.attls.policy]) and Liberty reads plain HTTP:
+    there is no ``keyStore``, ``ssl`` or ``sslDefault``, no ``transportSecurity-1.0`` (Liberty
+    starts no HTTPS listener without an SSL feature and a key store), and the endpoint defines
+    only ``httpPort`` (zosconnect-security.md 5.1, zos-syntax.md 4.1, VERIFIED). The key ring
+    is the AT-TLS policy's, so ``ring``, ``owner`` and ``keys`` are not written. Client
+    certificates never reach Liberty there (zosconnect-security.md 5.2), so ``client_auth``
+    must be ``none``; for zosConnect-2.0 the manager's ``requireSecure`` is ``false``, as in
+    IBM's WSC workshop.
 
     Args:
         generation: ``zosConnect-2.0`` or ``zosConnect-3.0``.
@@ -895,6 +923,9 @@ def security_server_xml(
         https_port: The HTTPS port.
         levels: zosConnect-2.0: authorization level to group.
         profile_prefix: The SAF profile prefix.
+        tls: ``jsse`` (Liberty ends TLS) or ``attls`` (inbound AT-TLS ends it).
+        http_port: With ``tls="attls"``: the plain HTTP port the AT-TLS rule protects, which
+            clients still call with HTTPS (default 9443).
 
     Returns:
         The document, ending with a newline.
@@ -928,11 +959,32 @@ def security_server_xml(
     """
     wanted = as_generation(generation)
     auth = _client_auth(client_auth)
-    features = ["appSecurity-2.0", "transportSecurity-1.0"]
-    parts = [key_store(ring=ring, owner=owner, keys=keys)]
-    parts.append(ssl_config(client_auth=auth))
-    parts.append(ssl_default())
-    parts.append(http_endpoint(https_port=https_port))
+    if tls == "jsse":
+        if http_port is not None:
+            raise InputError("http_port is for tls='attls'; Liberty's own TLS uses https_port")
+        features = ["appSecurity-2.0", "transportSecurity-1.0"]
+        parts = [key_store(ring=ring, owner=owner, keys=keys)]
+        parts.append(ssl_config(client_auth=auth))
+        parts.append(ssl_default())
+        parts.append(http_endpoint(https_port=https_port))
+    elif tls == "attls":
+        if auth is not ClientAuth.NONE:
+            raise InputError(
+                "behind inbound AT-TLS Liberty never sees a client certificate: give "
+                "client_auth='none', or tls='jsse' for client-certificate authentication"
+            )
+        if token is not None:
+            raise InputError(
+                "tls='attls' writes no key store, and a token consumer reads its signer's "
+                "certificate from one: give tls='jsse' for tokens"
+            )
+        if https_port != 9443:
+            raise InputError("https_port is for tls='jsse'; behind AT-TLS give http_port")
+        features = ["appSecurity-2.0"]
+        port = 9443 if http_port is None else int(_port(http_port, "http_port"))
+        parts = [http_endpoint(https_port=None, http_port=port)]
+    else:
+        raise InputError(f"tls {quote(tls)}: give jsse or attls")
     if auth is not ClientAuth.REQUIRED:
         parts.append(_element("webAppSecurity", {"allowFailOverToBasicAuth": "true"}))
     if registry == "saf":
@@ -959,7 +1011,9 @@ def security_server_xml(
         parts.append(ltpa())
     if wanted is Generation.V2:
         basic_users = list(users or {}) if registry == "basic" else []
-        parts.append(authorization(wanted, users=basic_users, levels=levels))
+        parts.append(
+            authorization(wanted, users=basic_users, levels=levels, require_secure=tls == "jsse")
+        )
     elif levels:
         raise InputError(
             "levels are zosConnect-2.0's; zosConnect-3.0 names roles in the API document"

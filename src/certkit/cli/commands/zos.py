@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import textwrap
 from collections.abc import Callable
 
 from certkit import values
@@ -155,12 +156,26 @@ def _add_liberty(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
         help="an audience a token must name in its aud claim (with --token, repeatable)",
     )
     xml.add_argument("--ltpa", action="store_true", help="write an ltpa element")
-    xml.add_argument("--ring", default=RING_NAME, help=f"the key ring (default {RING_NAME})")
-    xml.add_argument("--owner", default=RING_OWNER, help=f"the ring's owner (default {RING_OWNER})")
+    xml.add_argument("--ring", help=f"the key ring (default {RING_NAME})")
+    xml.add_argument("--owner", help=f"the ring's owner (default {RING_OWNER})")
     xml.add_argument(
-        "--keys", choices=[k.value for k in liberty.Keys], default=liberty.Keys.SOFTWARE.value
+        "--keys",
+        choices=[k.value for k in liberty.Keys],
+        help=f"where the ring's keys are (default {liberty.Keys.SOFTWARE.value})",
     )
-    xml.add_argument("--https-port", type=_port, default=9443, help="default 9443")
+    xml.add_argument("--https-port", type=_port, help="default 9443")
+    xml.add_argument(
+        "--tls",
+        choices=["jsse", "attls"],
+        default="jsse",
+        help="who ends TLS: Liberty (jsse, the default) or an inbound AT-TLS rule (attls: "
+        "only httpPort, the ring is the policy's)",
+    )
+    xml.add_argument(
+        "--http-port",
+        type=_any_port,
+        help="with --tls attls: the plain HTTP port the AT-TLS rule protects (default 9443)",
+    )
     xml.add_argument(
         "--level",
         action="append",
@@ -220,7 +235,16 @@ def _add_attls(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     policy.set_defaults(handler=run_attls_policy)
     rc = verbs.add_parser("rc", help="what an EZD1286I/EZD1287I return code means")
     rc.add_argument("code")
+    rc.add_argument(
+        "--width",
+        type=_width,
+        help="wrap the explanation at this many columns (20 to 1000; default: one line)",
+    )
     rc.set_defaults(handler=run_attls_rc)
+
+
+def _width(text: str) -> int:
+    return int(values.number(text, "--width", minimum=20, maximum=1000, integer=True))
 
 
 def _any_port(text: str) -> int:
@@ -271,7 +295,10 @@ def run_attls_policy(args: argparse.Namespace) -> int:
 
 def run_attls_rc(args: argparse.Namespace) -> int:
     """Explain a return code."""
-    print(attls.explain_rc(args.code))
+    explained = attls.explain_rc(args.code)
+    if args.width is not None:
+        explained = textwrap.fill(explained, args.width, break_on_hyphens=False)
+    print(explained)
     return 0
 
 
@@ -396,6 +423,30 @@ def run_liberty(args: argparse.Namespace) -> int:
             "--level is for --generation zosConnect-2.0; zosConnect-3.0 names roles in the "
             "API document"
         )
+    if args.tls == "attls":
+        if args.client_auth != ClientAuth.NONE.value or args.token is not None:
+            option = "--token" if args.token is not None else "--client-auth"
+            raise InputError(
+                f"{option} is for --tls jsse: behind inbound AT-TLS Liberty has no key ring and "
+                "never sees a client certificate"
+            )
+        given = [
+            name
+            for name, value in (
+                ("--ring", args.ring),
+                ("--owner", args.owner),
+                ("--keys", args.keys),
+                ("--https-port", args.https_port),
+            )
+            if value is not None
+        ]
+        if given:
+            raise InputError(
+                f"{given[0]} is for --tls jsse: behind AT-TLS the ring is the policy's "
+                "(certkit zos attls policy --owner --ring) and Liberty has only --http-port"
+            )
+    elif args.http_port is not None:
+        raise InputError("--http-port is for --tls attls; Liberty's own TLS uses --https-port")
     levels = {}
     for item in args.level:
         level, equals, group = item.partition("=")
@@ -413,11 +464,13 @@ def run_liberty(args: argparse.Namespace) -> int:
             signer_label=args.signer_label,
             audiences=tuple(args.audience),
             use_ltpa=args.ltpa,
-            ring=args.ring,
-            owner=args.owner,
-            keys=args.keys,
-            https_port=args.https_port,
+            ring=RING_NAME if args.ring is None else args.ring,
+            owner=RING_OWNER if args.owner is None else args.owner,
+            keys=args.keys or liberty.Keys.SOFTWARE,
+            https_port=9443 if args.https_port is None else args.https_port,
             levels=levels or None,
+            tls=args.tls,
+            http_port=args.http_port,
         ),
         end="",
     )

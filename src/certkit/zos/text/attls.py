@@ -79,7 +79,9 @@ _MAX_FINDINGS = 200
 _DATA = "attls.json"  # zos-syntax.md §5, zosconnect-security.md §4.6 and §5
 _OPEN, _CLOSE = "{", "}"
 _USER = re.compile(r"[A-Z0-9$#@]{1,8}\Z")  # (V) zos-syntax §0: RACF user IDs
-_WILD = re.compile(r"[A-Za-z0-9$#@]{0,7}\*?\Z")  # (V) §5.2 trailing * wildcard; rest P
+_WILD = re.compile(  # (V) §5.2 trailing * wildcard; rest P
+    r"(?:[A-Za-z0-9$#@]{1,8}|[A-Za-z0-9$#@]{0,7}\*)\Z"
+)
 _RING = re.compile(r"[^\s'\"()]{1,237}\Z")  # (V) zos-syntax §0: ring names up to 237
 _PORT = re.compile(r"(\d{1,5})(?:-(\d{1,5}))?\Z")  # (V) §5.2: n or n-m
 _INT = re.compile(r"\d{1,10}\Z")

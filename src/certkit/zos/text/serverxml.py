@@ -922,11 +922,20 @@ def _check_zosconnect(context: _Context) -> None:
                     "zos.connect.access.roles grants zosConnectAccess, a zosConnect-2.0 role; "
                     "zosConnect-3.0 checks the roles named in the API document",
                 )
+    # Behind inbound AT-TLS the endpoints define only httpPort and every request looks like
+    # plain HTTP, so requireSecure="false" is meant (zosconnect-security.md 5.1, V-wsc).
+    endpoints = _nodes(context, "httpEndpoint")
+    behind_attls = bool(endpoints) and all(
+        "httpsPort" not in e.attributes and e.attributes.get("httpPort", "-1").strip() != "-1"
+        for e in endpoints
+    )
     for node in _nodes(context, "zosconnect_zosConnectManager"):
         for attribute, what in (
             ("requireSecure", "plain HTTP is accepted"),
             ("requireAuth", "callers need no authentication and no zosConnectAccess role"),
         ):
+            if attribute == "requireSecure" and behind_attls:
+                continue
             if node.attributes.get(attribute, "true").lower() == "false":
                 context.add(
                     context.attribute_position(node, attribute),
