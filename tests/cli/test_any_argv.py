@@ -88,7 +88,7 @@ COMMANDS = {
     "zos trace modify": ["--spec", "--update-trigger"],
     "zos trace explain": ["--generation", "--json"],
     "zos attls policy": ["--port", "--jobname", "--ring", "--owner", "--client-auth"],
-    "zos attls rc": ["--width"],
+    "zos attls rc": ["--width", "--json"],
 }
 FLAGS = {"--json", "--client", "--list", "--no-client-cert", "--force", "--job", "--granular"}
 FLAGS |= {"--ltpa"}

@@ -163,3 +163,10 @@ def test_liberty_attls_refuses_what_does_not_fit(
     capsys: pytest.CaptureFixture[str], argv: list[str], fragment: str
 ) -> None:
     refused(capsys, ["zos", "liberty", *argv], fragment)
+
+
+def test_attls_rc_json(capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, _ = run(capsys, ["zos", "attls", "rc", "--json", "RC: 5003"])
+    data = json.loads(out)
+    assert status == 0 and data["rc"] == 5003
+    assert data["explanation"].startswith("RC 5003 (AT-TLS")

@@ -24,20 +24,27 @@ HOST = "127.0.0.1"
 """The only address a lab server listens on."""
 
 FETCH_JAVA = """\
+import java.io.InputStream;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import javax.net.ssl.HttpsURLConnection;
 
-/** Fetches one URL over HTTPS with the JVM's default SSLContext and prints status and body. */
+/**
+ * Fetches one URL over HTTPS with the JVM's default SSLContext and prints status and body.
+ * One thread and one connection, so that a javax.net.debug trace comes out in one order.
+ */
 public class Fetch {
     public static void main(String[] args) throws Exception {
-        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-        HttpResponse<String> response = client.send(
-            HttpRequest.newBuilder(URI.create(args[0])).build(),
-            HttpResponse.BodyHandlers.ofString());
-        System.out.println(response.statusCode());
-        System.out.print(response.body());
+        HttpsURLConnection connection =
+            (HttpsURLConnection) URI.create(args[0]).toURL().openConnection();
+        try {
+            System.out.println(connection.getResponseCode());
+            try (InputStream body = connection.getInputStream()) {
+                System.out.print(new String(body.readAllBytes(), StandardCharsets.UTF_8));
+            }
+        } finally {
+            connection.disconnect();
+        }
     }
 }
 """

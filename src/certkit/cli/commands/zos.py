@@ -240,6 +240,7 @@ def _add_attls(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         type=_width,
         help="wrap the explanation at this many columns (20 to 1000; default: one line)",
     )
+    add_json(rc, "print JSON instead of text")
     rc.set_defaults(handler=run_attls_rc)
 
 
@@ -296,6 +297,12 @@ def run_attls_policy(args: argparse.Namespace) -> int:
 def run_attls_rc(args: argparse.Namespace) -> int:
     """Explain a return code."""
     explained = attls.explain_rc(args.code)
+    if args.json:
+        if args.width is not None:
+            raise InputError("--width is for text; leave it out with --json")
+        code = int(args.code.strip().upper().removeprefix("RC:"))
+        print(json_text({"rc": code, "explanation": explained}))
+        return 0
     if args.width is not None:
         explained = textwrap.fill(explained, args.width, break_on_hyphens=False)
     print(explained)

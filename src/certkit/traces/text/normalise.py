@@ -34,7 +34,7 @@ The rules, in the order they apply:
    * *Java's threads and stacks*: lines JSSE logs from the ``Finalizer`` thread (closing a
      socket the garbage collector found; when it runs is the JVM's choice) are dropped (with
      the JSON lines after them); a run of stack frames (``at ...``), whose depth depends on
-     which of HttpClient's tasks ran the handshake, becomes one ``at <FRAMES>`` line, and
+     which thread or task ran the handshake, becomes one ``at <FRAMES>`` line, and
      ``... 12 more`` becomes ``... <N> more``. A received close_notify is dropped (its
      ``Received alert message`` line with its JSON block; with ``all`` also its ``READ:``
      line and plaintext ``01 00``, or a last ``READ:`` line the JVM ended before handling):
@@ -49,7 +49,8 @@ The rules, in the order they apply:
      ``0F``) or HTTP (it holds the port); a plaintext dump of another random message (``01``,
      ``02``, ``04``, ``10``, ``14``) keeps its offsets with ``xx`` bytes; the
      ``length = N`` of a ``READ:`` or ``WRITE:`` line becomes ``<LEN>`` when its record
-     holds a CertificateVerify or ServerKeyExchange.
+     holds a CertificateVerify or ServerKeyExchange (both ``READ:`` lines, when an
+     ``SSLSocket`` reads the record in two steps, header then body).
    * *Ticket dumps*: the hex dump under s_client's ``TLS session ticket:`` becomes
      ``<TICKET>`` after each offset.
    * *curl's closing race*: after ``Closing connection``, whether curl reads the server's
@@ -427,6 +428,20 @@ def _records(lines: list[str], group: dict[str, list[str]]) -> list[str]:
             region = lines[(marks[n - 1] + 1 if n else 0) : mark]
         if any(_JSSE_SIGNED_LINE.search(line) for line in region):
             masked_lengths.add(mark)
+            # SSLSocket reads a record in two steps, header then body, and logs READ: after
+            # each: the first READ: line of the same record shows the same length.
+            before = marks[n - 1] if n else -1
+            if (
+                reading
+                and before >= 0
+                and "|READ: " in lines[before]
+                and lines[before].rsplit(" ", 1)[-1] == lines[mark].rsplit(" ", 1)[-1]
+                and all(
+                    "|Raw read (" in line or not line.startswith("javax.net.ssl|")
+                    for line in lines[before + 1 : mark]
+                )
+            ):
+                masked_lengths.add(before)
     logged = [i for i, line in enumerate(lines) if line.startswith("javax.net.ssl|")]
     unread = {logged[-1]} if logged and "|READ: " in lines[logged[-1]] else set()
     out: list[str] = []
