@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from certkit.datafiles import read_json
@@ -20,9 +22,14 @@ def test_include_files_pass_serverxml_check(variant: str, generation: str) -> No
     assert serverxml.check(text, generation) == []
     assert text.startswith("<server>\n") and text.endswith("</server>\n")
     spec = recipe(variant, generation)["spec"]
-    [line] = [line for line in text.splitlines() if "traceSpecification" in line]
-    assert line.strip() == f'<logging traceSpecification="{spec}"/>'
-    assert " " not in spec
+    [logging] = [e for e in serverxml.elements(text) if e.tag == "logging"]
+    value = logging.attributes["traceSpecification"]  # as XML hands it to Liberty
+    # every blank XML leaves stands right after a ':', before a component name (zos-syntax 4.8)
+    assert re.sub(r":\s+", ":", value) == spec and " " not in spec
+    assert [e.component for e in tracespec.parse(value).elements] == [
+        e.component for e in tracespec.parse(spec).elements
+    ]
+    assert all(len(line) <= 78 for line in text.splitlines())
     assert [f for f in tracespec.check(spec, generation) if f.severity == "error"] == []
     assert tracespec.check(spec, generation) == [] or generation.endswith("2.0")
 
@@ -99,3 +106,10 @@ def test_modify_commands_refuse(job: str, spec: str, trigger: str, fragment: str
         modify_commands(job, spec, trigger)  # type: ignore[arg-type]
     message = str(caught.value)
     assert "\n" not in message and len(message) <= 200
+
+
+def test_include_file_breaks_lines_only_after_a_colon() -> None:
+    lines = include_file("saf", "2.0").splitlines()
+    spec_lines = lines[lines.index(next(x for x in lines if "traceSpecification" in x)) :][:-1]
+    assert [line.rstrip().endswith(":") for line in spec_lines] == [True] * 4 + [False]
+    assert spec_lines[1] == "        SSLChannel=all:"
