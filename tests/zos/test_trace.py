@@ -81,10 +81,12 @@ def test_logging_on_and_off() -> None:
 def test_refresh_only_with_mbean() -> None:
     polled = modify_commands("ZCSRV1")
     assert all(line.startswith("/*") for line in polled)
-    assert any("no REFRESH command is needed" in line for line in polled)
+    assert "no REFRESH command is needed" in " ".join(line[3:-3] for line in polled)
     mbean = modify_commands("ZCSRV1", update_trigger="mbean")
     assert mbean.count("F ZCSRV1,REFRESH,CONFIG") == 2
     assert any('updateTrigger="mbean"' in line and line.startswith("/*") for line in mbean)
+    for line in polled + mbean:  # each note closed on its line, and every line fits the page
+        assert len(line) <= 78 and (line.startswith("F ") or line.endswith(" */"))
 
 
 @pytest.mark.parametrize(

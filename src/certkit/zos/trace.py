@@ -107,6 +107,12 @@ def include_file(variant: str, generation: Generation | str) -> str:
     return f"<server>\n{comment} -->\n    <logging traceSpecification={spec}/>\n</server>\n"
 
 
+def _note(text: str) -> list[str]:
+    """A note as ``/* ... */`` lines that fit the page, each closed on its own line."""
+    pieces = textwrap.wrap(text, _WIDTH - len("/*  */"), break_long_words=False)
+    return [f"/* {piece} */" for piece in pieces]
+
+
 def modify_commands(
     server_job: str,
     spec: str | None = None,
@@ -128,7 +134,8 @@ def modify_commands(
         update_trigger: The ``<config updateTrigger=...>`` of the server.
 
     Returns:
-        Lines: commands, and notes starting with ``/*`` that are not to be entered.
+        Lines: commands, and notes (``/* ... */``, each line closed, at most 78 columns) that
+        are not to be entered.
 
     Raises:
         InputError: If the job name is not an MVS name, ``update_trigger`` is neither
@@ -156,12 +163,12 @@ def modify_commands(
     refresh = _data()["refresh"]  # zosconnect-security.md 4.4, zos-syntax.md 4.10 (V)
     off = f"F {job},LOGGING='*=info'"
     if spec is None:
-        lines = ["/* add the <include> of the trace file to server.xml */"]
+        lines = _note("add the <include> of the trace file to server.xml")
         if update_trigger == "mbean":
-            lines += [f"/* {refresh['mbean'].format(job=job)} */", f"F {job},REFRESH,CONFIG"]
+            lines += [*_note(refresh["mbean"].format(job=job)), f"F {job},REFRESH,CONFIG"]
             lines += ["/* off: remove the <include>, then */", f"F {job},REFRESH,CONFIG"]
         else:
-            lines += [f"/* {refresh['polled']} */", "/* off: remove the <include> */"]
+            lines += [*_note(refresh["polled"]), "/* off: remove the <include> */"]
         return lines
     if not spec or "'" in spec or any(not char.isprintable() for char in spec):
         raise InputError(
