@@ -34,6 +34,7 @@ CHECKED: dict[str, Checker] = {
     "tss": checkers.check_racf,
     "jcl": checkers.check_jcl,
     "trace": checkers.check_trace,
+    "mvs": checkers.check_mvs,
 }
 
 #: Snippet files (snippets/) by suffix: the checked language each goes through.
@@ -50,6 +51,7 @@ SUFFIXES = {
     ".tss": "tss",
     ".jcl": "jcl",
     ".trace": "trace",
+    ".mvs": "mvs",
 }
 
 _ATTR_LIST = re.compile(r"^\{\s*\.([\w+-]+)")
