@@ -510,7 +510,8 @@ def _what(component: str, known: dict[str, dict[str, Any]]) -> str:
     traces: str = entry["traces"]
     if entry["mark"] == "U":
         return traces
-    what = traces if traces.startswith("the ") else f"the {traces}"
+    first = traces.split(" ", 1)[0]  # "the SSL channel", "Liberty's SSL code", "all of ..."
+    what = traces if first in ("the", "all") or first.endswith("'s") else f"the {traces}"
     if entry["generation"]:
         what += f" ({entry['generation']} only)"
     return what
