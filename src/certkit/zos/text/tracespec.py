@@ -349,7 +349,7 @@ def _check_element(element: Element, wanted: Generation | None, seen: set[str]) 
         )
     if element.level is None:
         hint = (
-            "a blank inside it (a line break in the attribute?); put the elements on one line"
+            "a blank inside it (a line break in the attribute?); break lines only after a ':'"
             if any(char in _TRIM for char in element.given_level)
             else "use all, finest, finer, fine, detail, config, info, audit, warning, severe, "
             "fatal or off"
