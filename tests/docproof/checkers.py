@@ -172,3 +172,53 @@ def check_jcl(source: str) -> str | None:
     from certkit.zos.text.jcl import check
 
     return _zos(check(source), "JCL")
+
+
+# MVS operator commands a page shows (```mvs fences, snippets/**/*.mvs): the forms the course
+# uses, each from a VERIFIED fact (zos-syntax.md 4.10: MODIFY for Liberty; zosconnect-security.md
+# 4.6: the GSKSRVR component trace). Notes are /* ... */ lines, closed on their line.
+_MVS_NAME = r"[A-Z$#@][A-Z0-9$#@]{0,7}"
+_MVS_MODIFY = re.compile(rf"(?:F|MODIFY) ({_MVS_NAME}(?:\.{_MVS_NAME})?),(.+)")
+_MVS_MODIFY_VERBS = re.compile(
+    rf"REFRESH,(?:CONFIG|APPS|KEYSTORE(?:,ID={_MVS_NAME})?)|CACHE,CLEAR,AUTH"
+    r"|ZCON,(?:REFRESH|CLEARTOKENCACHE|CLEARSAFCACHE)"
+)
+_MVS_OTHER = re.compile(
+    rf"TRACE CT,(?:WTRSTART|WTRSTOP)={_MVS_NAME}"
+    r"|TRACE CT,(?:ON|OFF),COMP=GSKSRVR"
+    rf"|R (?:n|[0-9]{{1,4}}),JOBNAME=\({_MVS_NAME}(?:,{_MVS_NAME}){{0,15}}\)"
+    rf",OPTIONS=\(LEVEL=[0-9]{{1,3}}\),WTR={_MVS_NAME},END"
+)
+
+
+def check_mvs(source: str) -> str | None:
+    """MVS operator commands: MODIFY for Liberty (LOGGING= through tracespec.check), the
+    GSKSRVR component trace, and /* notes */; any other line is refused."""
+    from certkit.zos.text.tracespec import CONSOLE_LIMIT, check
+
+    commands = 0
+    for number, line in enumerate(source.splitlines(), 1):
+        text = line.strip()
+        if not text:
+            continue
+        if text.startswith("/*"):
+            if not text.endswith("*/") or "*/" in text[2:-2]:
+                return f"line {number}: close a note on its own line: /* ... */"
+            continue
+        if len(text) > CONSOLE_LIMIT:
+            return f"line {number}: {len(text)} characters, more than the console's {CONSOLE_LIMIT}"
+        commands += 1
+        modify = _MVS_MODIFY.fullmatch(text)
+        if modify is not None:
+            verb = modify.group(2)
+            if verb.startswith("LOGGING='") and verb.endswith("'") and len(verb) > 10:
+                findings = check(verb[9:-1])
+                if findings:
+                    return f"line {number}: LOGGING= specification: {findings[0]}"
+                continue
+            if _MVS_MODIFY_VERBS.fullmatch(verb):
+                continue
+            return f"line {number}: a MODIFY command docproof does not know: {text[:60]!r}"
+        if not _MVS_OTHER.fullmatch(text):
+            return f"line {number}: not an MVS command docproof knows: {text[:60]!r}"
+    return None if commands or source.strip() else "no command and no note"

@@ -35,6 +35,7 @@ CHECKED: dict[str, Checker] = {
     "jcl": checkers.check_jcl,
     "trace": checkers.check_trace,
     "attls": checkers.check_attls,
+    "mvs": checkers.check_mvs,
 }
 
 #: Snippet files (snippets/) by suffix: the checked language each goes through.
@@ -52,6 +53,7 @@ SUFFIXES = {
     ".jcl": "jcl",
     ".trace": "trace",
     ".attls": "attls",
+    ".mvs": "mvs",
 }
 
 _ATTR_LIST = re.compile(r"^\{\s*\.([\w+-]+)")

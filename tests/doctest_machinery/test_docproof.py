@@ -183,6 +183,10 @@ GOOD_AND_BAD = {
     "toml": ('a = "b"', "a = "),
     "mermaid": ("sequenceDiagram\n  A->>B: hi", "sequenceDiagramm\n  A->>B: hi"),
     "bash": ("echo hi", "if then fi"),
+    "mvs": (
+        "/* on */\nF ZCSRV1,LOGGING='*=info:SSLChannel=all'\nF ZCSRV1,REFRESH,CONFIG",
+        "F ZCSRV1,LOGGING='SSLChannel=verbose'",
+    ),
 }
 
 

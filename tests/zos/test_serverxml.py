@@ -421,3 +421,27 @@ def test_mutated_server_xml_never_raises() -> None:
         mutated = "".join(text)
         for finding in check(mutated, "2.0"):
             assert _within(mutated, finding), (mutated, str(finding))
+
+
+@pytest.mark.parametrize(
+    ("value", "generation", "severity", "fragment"),
+    [
+        ("SSL=verbose", None, "error", "TRAS0034W"),
+        ("SSL=all=maybe", None, "error", "TRAS0035W"),
+        ("SSL=all:\n    zosConnect=all", "zosConnect-3.0", "warning", "use zosConnectCore"),
+    ],
+)
+def test_trace_specification_is_checked_as_liberty_reads_it(
+    value: str, generation: str | None, severity: str, fragment: str
+) -> None:
+    text = f'<server>\n<logging traceSpecification="{value}"/>\n</server>'
+    [finding] = check(text, generation)
+    assert finding.severity == severity and fragment in finding.message
+    assert finding.message.startswith("logging traceSpecification: ")
+    assert (finding.position.line, finding.position.column) == (2, 10)
+
+
+def test_a_trace_specification_broken_after_colons_is_clean() -> None:
+    # XML turns the break into blanks before a component name; Liberty trims them (4.8)
+    text = '<logging traceSpecification="*=info:\n    SSLChannel=all:\n    SSL=all"/>'
+    assert check(text) == []

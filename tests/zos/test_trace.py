@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from certkit.datafiles import read_json
@@ -21,9 +23,14 @@ def test_include_files_pass_serverxml_check(variant: str, generation: str) -> No
     assert serverxml.check(text, generation) == []
     assert text.startswith("<server>\n") and text.endswith("</server>\n")
     spec = recipe(variant, generation)["spec"]
-    [line] = [line for line in text.splitlines() if "traceSpecification" in line]
-    assert line.strip() == f'<logging traceSpecification="{spec}"/>'
-    assert " " not in spec
+    [logging] = [e for e in serverxml.elements(text) if e.tag == "logging"]
+    value = logging.attributes["traceSpecification"]  # as XML hands it to Liberty
+    # every blank XML leaves stands right after a ':', before a component name (zos-syntax 4.8)
+    assert re.sub(r":\s+", ":", value) == spec and " " not in spec
+    assert [e.component for e in tracespec.parse(value).elements] == [
+        e.component for e in tracespec.parse(spec).elements
+    ]
+    assert all(len(line) <= 78 for line in text.splitlines())
     assert [f for f in tracespec.check(spec, generation) if f.severity == "error"] == []
     assert tracespec.check(spec, generation) == [] or generation.endswith("2.0")
 
@@ -75,10 +82,12 @@ def test_logging_on_and_off() -> None:
 def test_refresh_only_with_mbean() -> None:
     polled = modify_commands("ZCSRV1")
     assert all(line.startswith("/*") for line in polled)
-    assert any("no REFRESH command is needed" in line for line in polled)
+    assert "no REFRESH command is needed" in " ".join(line[3:-3] for line in polled)
     mbean = modify_commands("ZCSRV1", update_trigger="mbean")
     assert mbean.count("F ZCSRV1,REFRESH,CONFIG") == 2
     assert any('updateTrigger="mbean"' in line and line.startswith("/*") for line in mbean)
+    for line in polled + mbean:  # each note closed on its line, and every line fits the page
+        assert len(line) <= 78 and (line.startswith("F ") or line.endswith(" */"))
 
 
 def test_a_command_longer_than_the_console_takes_gets_a_note_not_a_refusal() -> None:
@@ -112,3 +121,10 @@ def test_modify_commands_refuse(job: str, spec: str, trigger: str, fragment: str
         modify_commands(job, spec, trigger)  # type: ignore[arg-type]
     message = str(caught.value)
     assert "\n" not in message and len(message) <= 200
+
+
+def test_include_file_breaks_lines_only_after_a_colon() -> None:
+    lines = include_file("saf", "2.0").splitlines()
+    spec_lines = lines[lines.index(next(x for x in lines if "traceSpecification" in x)) :][:-1]
+    assert [line.rstrip().endswith(":") for line in spec_lines] == [True] * 4 + [False]
+    assert spec_lines[1] == "        SSLChannel=all:"

@@ -193,3 +193,12 @@ def test_every_component_has_a_mark_and_source() -> None:
         assert entry["mark"] in ("V", "V-wsc", "P", "U"), name
         assert entry["source"] and entry["traces"], name
         assert entry["generation"] in (None, "zosConnect-2.0", "zosConnect-3.0"), name
+
+
+def test_explain_reads_as_english_for_every_known_component() -> None:
+    for name in components():
+        if name != "*":
+            [line, *_] = explain(f"{name}=all")
+            assert "the the " not in line and "the Liberty's" not in line
+            assert "the all " not in line and "the z/OS Connect's" not in line
+    assert explain("com.ibm.ws.ssl.*=all")[0].startswith("com.ibm.ws.ssl.*=all: Liberty's SSL")

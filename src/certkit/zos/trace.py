@@ -2,12 +2,16 @@
 
 [`include_file`][certkit.zos.trace.include_file] writes a trace include file: a complete
 ``<server>`` document (zos-syntax.md section 4.9, VERIFIED) whose ``<logging>`` element holds
-the specification on one line with no blanks, since a line break inside a level breaks it
-(section 4.8). The zosConnect-2.0 files carry the specifications of IBM's WSC workshop files
-(``safTrace.xml``, ``cicsTrace.xml``, ``imsTrace.xml``; zosconnect-security.md section 4.3);
-the zosConnect-3.0 files put in the component names of IBM's trace component table (section
-4.2) and leave out what has no zosConnect-3.0 name. The TLS file is IBM's TLS debugging
-specification, the same for both generations.
+the specification one element a line, each line break right after a ``:``. XML turns the line
+break and indent into blanks before the next component name, and Liberty trims blanks around
+each piece (section 4.8, VERIFIED from Liberty's source); the WSC files split their
+specifications the same way (zosconnect-security.md section 4.3). A break anywhere else, such
+as between ``=`` and a level, would break the level, so the generator never writes one. The
+lines fit the course's page (78 columns). The zosConnect-2.0 files carry the specifications
+of IBM's WSC workshop files (``safTrace.xml``, ``cicsTrace.xml``, ``imsTrace.xml``;
+zosconnect-security.md section 4.3); the zosConnect-3.0 files put in the component names of
+IBM's trace component table (section 4.2) and leave out what has no zosConnect-3.0 name. The
+TLS file is IBM's TLS debugging specification, the same for both generations.
 
 [`modify_commands`][certkit.zos.trace.modify_commands] gives the MVS commands that turn trace
 on and off (``F job,LOGGING='...'``) and, only when the server's configuration has
@@ -19,6 +23,7 @@ section 4.4).
 from __future__ import annotations
 
 import re
+import textwrap
 from typing import Any, Literal
 from xml.sax.saxutils import quoteattr
 
@@ -35,6 +40,7 @@ VARIANTS = ("saf", "cics", "ims", "tls")
 UpdateTrigger = Literal["polled", "mbean"]
 """How the server notices configuration changes (``<config updateTrigger=...>``)."""
 
+_WIDTH = 78  # the course's code column (CONTRIBUTING.md, house rule 4)
 _JOB = re.compile(r"[A-Z$#@][A-Z0-9$#@]{0,7}(\.[A-Z$#@][A-Z0-9$#@]{0,7})?")
 
 
@@ -62,7 +68,7 @@ def recipe(variant: str, generation: Generation | str) -> dict[str, Any]:
 
 
 def include_file(variant: str, generation: Generation | str) -> str:
-    """A trace include file: a ``<server>`` document with the specification on one line.
+    """A trace include file: a ``<server>`` document, the specification one element a line.
 
     The zosConnect-2.0 SAF, CICS and IMS specifications are as in IBM's WSC workshop files;
     the zosConnect-3.0 ones use the zosConnect-3.0 component names (zosconnect-security.md
@@ -79,19 +85,32 @@ def include_file(variant: str, generation: Generation | str) -> str:
         InputError: If ``variant`` or ``generation`` is unknown.
 
     Examples:
-        >>> text = include_file("ims", "3.0")
-        >>> print(text.splitlines()[-2].strip())
-        <logging traceSpecification="zosConnectIms=all:zosConnectCore=all"/>
+        >>> for line in include_file("ims", "3.0").splitlines()[-3:-1]:
+        ...     print(line)
+            <logging traceSpecification="zosConnectIms=all:
+                zosConnectCore=all"/>
     """
     entry = recipe(variant, generation)
     wanted = as_generation(generation)
     note = entry["note"].replace("--", "-")
-    return (
-        "<server>\n"
-        f"    <!-- {entry['file']} for {wanted.value}: {note} -->\n"
-        f"    <logging traceSpecification={quoteattr(entry['spec'])}/>\n"
-        "</server>\n"
+    comment = textwrap.fill(
+        f"{entry['file']} for {wanted.value}: {note}",
+        width=_WIDTH - len(" -->"),
+        initial_indent="    <!-- ",
+        subsequent_indent="         ",
+        break_long_words=False,
+        break_on_hyphens=False,
     )
+    # zos-syntax.md 4.8 (V): blanks around a piece are trimmed, so a break after ":" is safe.
+    value = quoteattr(entry["spec"])
+    spec = value.replace(":", ":\n        ")
+    return f"<server>\n{comment} -->\n    <logging traceSpecification={spec}/>\n</server>\n"
+
+
+def _note(text: str) -> list[str]:
+    """A note as ``/* ... */`` lines that fit the page, each closed on its own line."""
+    pieces = textwrap.wrap(text, _WIDTH - len("/*  */"), break_long_words=False)
+    return [f"/* {piece} */" for piece in pieces]
 
 
 def modify_commands(
@@ -115,7 +134,8 @@ def modify_commands(
         update_trigger: The ``<config updateTrigger=...>`` of the server.
 
     Returns:
-        Lines: commands, and notes starting with ``/*`` that are not to be entered.
+        Lines: commands, and notes (``/* ... */``, each line closed, at most 78 columns) that
+        are not to be entered.
 
     Raises:
         InputError: If the job name is not an MVS name, ``update_trigger`` is neither
@@ -144,12 +164,12 @@ def modify_commands(
     refresh = _data()["refresh"]  # zosconnect-security.md 4.4, zos-syntax.md 4.10 (V)
     off = f"F {job},LOGGING='*=info'"
     if spec is None:
-        lines = ["/* add the <include> of the trace file to server.xml */"]
+        lines = _note("add the <include> of the trace file to server.xml")
         if update_trigger == "mbean":
-            lines += [f"/* {refresh['mbean'].format(job=job)} */", f"F {job},REFRESH,CONFIG"]
+            lines += [*_note(refresh["mbean"].format(job=job)), f"F {job},REFRESH,CONFIG"]
             lines += ["/* off: remove the <include>, then */", f"F {job},REFRESH,CONFIG"]
         else:
-            lines += [f"/* {refresh['polled']} */", "/* off: remove the <include> */"]
+            lines += [*_note(refresh["polled"]), "/* off: remove the <include> */"]
         return lines
     if not spec or "'" in spec or any(not char.isprintable() for char in spec):
         raise InputError(

@@ -637,6 +637,9 @@ def _check_element(node: _Node, entry: dict[str, Any], context: _Context) -> Non
             continue
         if "${" in value:
             continue  # a Liberty variable: its value is known only on the server
+        if spec["kind"] == "tracespec":
+            _check_trace_spec(node, attribute, value, where, context)
+            continue
         problem = _value_problem(spec, value)
         if problem is not None:
             severity: Severity = problem[0]
@@ -666,6 +669,20 @@ def _check_element(node: _Node, entry: dict[str, Any], context: _Context) -> Non
         feature = "".join(node.text).strip()
         if not feature:
             context.add(node.position, "error", "<feature> is empty; name a feature")
+
+
+def _check_trace_spec(
+    node: _Node, attribute: str, value: str, where: Position, context: _Context
+) -> None:
+    """A ``traceSpecification`` value, as XML hands it to Liberty, through tracespec.check."""
+    from certkit.zos.text import tracespec  # tracespec imports this module's Generation
+
+    found = tracespec.check(value, context.generation, console=False)
+    if not found:
+        return
+    first = found[0]
+    more = f" (and {len(found) - 1} more: run certkit zos lint on the value)" if found[1:] else ""
+    context.add(where, first.severity, f"{node.tag} {attribute}: {first.message}{more}")
 
 
 _DURATION = re.compile(r"[0-9]{1,12}|(?:[0-9]{1,12}(?:ms|[dhms]))(?:[0-9]{1,12}(?:ms|[dhms])){0,4}")

@@ -249,7 +249,9 @@ def _element(piece: str, position: Position) -> Element:
 # -- check ---------------------------------------------------------------------------------------
 
 
-def check(spec: str, generation: Generation | str | None = None) -> list[Finding]:
+def check(
+    spec: str, generation: Generation | str | None = None, *, console: bool = True
+) -> list[Finding]:
     """Check a pasted trace specification: what Liberty refuses, and what traces nothing.
 
     Errors: an unknown level (Liberty logs ``TRAS0034W``) or setting (``TRAS0035W``), a
@@ -264,6 +266,8 @@ def check(spec: str, generation: Generation | str | None = None) -> list[Finding
         spec: The specification (the attribute value, without quotes).
         generation: ``zosConnect-2.0`` or ``zosConnect-3.0`` (or ``"2.0"``, ``"3.0"``):
             then components of the other generation are findings.
+        console: Whether to warn about a specification too long for ``LOGGING=``; False
+            for one that stays in a ``server.xml`` attribute.
 
     Returns:
         The findings in the order of the text; none for a clean specification.
@@ -301,7 +305,8 @@ def check(spec: str, generation: Generation | str | None = None) -> list[Finding
         if len(findings) > _MAX_FINDINGS:
             break
     room = CONSOLE_LIMIT - _JOB_ROOM
-    if len(spec) > room:  # zos-syntax.md 4.10: the console limit is P, so a warning only
+    # zos-syntax.md 4.10: the console limit is P, so a warning only
+    if console and len(spec) > room:
         findings.append(
             Finding(
                 Position(1, 1),
@@ -344,7 +349,7 @@ def _check_element(element: Element, wanted: Generation | None, seen: set[str]) 
         )
     if element.level is None:
         hint = (
-            "a blank inside it (a line break in the attribute?); put the elements on one line"
+            "a blank inside it (a line break in the attribute?); break lines only after a ':'"
             if any(char in _TRIM for char in element.given_level)
             else "use all, finest, finer, fine, detail, config, info, audit, warning, severe, "
             "fatal or off"
@@ -505,7 +510,8 @@ def _what(component: str, known: dict[str, dict[str, Any]]) -> str:
     traces: str = entry["traces"]
     if entry["mark"] == "U":
         return traces
-    what = traces if traces.startswith("the ") else f"the {traces}"
+    first = traces.split(" ", 1)[0]  # "the SSL channel", "Liberty's SSL code", "all of ..."
+    what = traces if first in ("the", "all") or first.endswith("'s") else f"the {traces}"
     if entry["generation"]:
         what += f" ({entry['generation']} only)"
     return what
