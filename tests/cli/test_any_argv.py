@@ -86,6 +86,7 @@ COMMANDS = {
     "zos check": ["--generation", "--server-user", "--json"],
     "zos trace include": ["--generation"],
     "zos trace modify": ["--spec", "--update-trigger"],
+    "zos trace spec": ["--generation"],
     "zos trace explain": ["--generation", "--json"],
     "zos attls policy": ["--port", "--jobname", "--ring", "--owner", "--client-auth"],
     "zos attls rc": ["--width", "--json"],

@@ -170,3 +170,20 @@ def test_attls_rc_json(capsys: pytest.CaptureFixture[str]) -> None:
     data = json.loads(out)
     assert status == 0 and data["rc"] == 5003
     assert data["explanation"].startswith("RC 5003 (AT-TLS")
+
+
+def test_trace_spec_builds_one_line_for_the_generation(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    argv = ["zos", "trace", "spec", "SSLChannel", "SSL=finest", "zosConnect"]
+    status, out, _ = run(capsys, [*argv, "--generation", "zosConnect-3.0"])
+    assert status == 0 and out == "SSLChannel=all:SSL=finest:zosConnectCore=all\n"
+    status, out, _ = run(capsys, ["zos", "trace", "explain", out.strip()])
+    assert status == 0 and "zosConnectCore=all: " in out
+
+
+@pytest.mark.parametrize("component", ["SS L", "", "SSL=loud", "a:b", "x'y"])
+def test_trace_spec_refuses_what_liberty_would_not_read(
+    capsys: pytest.CaptureFixture[str], component: str
+) -> None:
+    refused(capsys, ["zos", "trace", "spec", component])

@@ -192,7 +192,9 @@ def _port(text: str) -> int:
 
 
 def _add_trace(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    tracing = sub.add_parser("trace", help="Liberty trace: include files, MODIFY commands")
+    tracing = sub.add_parser(
+        "trace", help="Liberty trace: specifications, include files, MODIFY commands"
+    )
     verbs = tracing.add_subparsers(
         dest="trace_command", metavar="COMMAND", parser_class=type(tracing)
     )
@@ -208,6 +210,18 @@ def _add_trace(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     modify.add_argument("--spec", help="a trace specification (default: an include file)")
     modify.add_argument("--update-trigger", choices=["polled", "mbean"], default="polled")
     modify.set_defaults(handler=run_trace_modify)
+    spec = verbs.add_parser(
+        "spec",
+        help="a trace specification from component names",
+        description=(
+            "Write a trace specification on one line, by Liberty's grammar: each COMPONENT "
+            "is traced at all unless it says =LEVEL. With --generation, a component of the "
+            "other z/OS Connect generation is replaced by its equivalent, or refused."
+        ),
+    )
+    spec.add_argument("components", nargs="+", metavar="COMPONENT[=LEVEL]")
+    spec.add_argument("--generation", choices=[g.value for g in Generation])
+    spec.set_defaults(handler=run_trace_spec)
     explain = verbs.add_parser("explain", help="what each part of a trace specification traces")
     explain.add_argument("spec", help="the specification (the traceSpecification value)")
     explain.add_argument(
@@ -261,6 +275,12 @@ def run_trace_include(args: argparse.Namespace) -> int:
 def run_trace_modify(args: argparse.Namespace) -> int:
     """Print the MODIFY commands."""
     print("\n".join(trace.modify_commands(args.job, args.spec, args.update_trigger)))
+    return 0
+
+
+def run_trace_spec(args: argparse.Namespace) -> int:
+    """Print the specification built from the components."""
+    print(tracespec.build(args.components, args.generation))
     return 0
 
 
