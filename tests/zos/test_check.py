@@ -130,13 +130,31 @@ def test_another_user_needs_update() -> None:
     assert "ZCSRV9 needs UPDATE" in finding.message
 
 
+PLAIN = XML.replace('httpsPort="9443"', 'httpPort="9443"')
+
+
 def test_client_certificate_behind_inbound_attls() -> None:
-    name, finding = only(check({"server.xml": XML, "policy.txt": POLICY}))
+    name, finding = only(check({"server.xml": PLAIN, "policy.txt": POLICY}))
     assert (name, finding.position.line) == ("server.xml", 6)
     assert "policy.txt:1" in finding.message and "9443" in finding.message
+    assert "client certificate" in finding.message
     assert check({"server.xml": XML, "policy.txt": POLICY.replace("9443", "9080")}) == []
     outbound = POLICY.replace("Inbound", "Outbound")
     assert check({"server.xml": XML, "policy.txt": outbound}) == []
+
+
+def test_https_port_behind_inbound_attls() -> None:
+    # The deck (zosconnect-security.md 5.1): behind inbound AT-TLS, Liberty defines only
+    # httpPort; an httpsPort there receives the plain HTTP AT-TLS hands on.
+    xml = XML.replace(' clientAuthentication="true"', "")
+    name, finding = only(check({"server.xml": xml, "policy.txt": POLICY}))
+    assert (name, finding.position.line, finding.position.column) == ("server.xml", 7, 24)
+    assert finding.message.startswith("httpsPort 9443 is the port of inbound AT-TLS rule 'In'")
+    assert (
+        check({"server.xml": PLAIN.replace(' clientAuthentication="true"', ""), "p": POLICY}) == []
+    )
+    both = check({"server.xml": XML, "policy.txt": POLICY})
+    assert [f.position.line for _, f in both] == [6, 7]
 
 
 def test_protocols_with_nothing_in_common() -> None:

@@ -424,12 +424,20 @@ def _endpoint_ports(liberty: _Liberty) -> list[tuple[int, Element, str]]:
 
 def _check_liberty_attls(out: _Checker, liberty: _Liberty, policy: _Attls) -> None:
     ssl_auth = [(e, a) for e in liberty.all if e.tag == "ssl" for a in [_client_auth(e)] if a]
-    for port, _, attribute in _endpoint_ports(liberty):
+    for port, endpoint, attribute in _endpoint_ports(liberty):
         rule = next(
             (r for r in policy.inbound if any(lo <= port <= hi for lo, hi in r.ports)), None
         )
         if rule is None:
             continue
+        if attribute == "httpsPort":  # zosconnect-security.md 5.1 (V): only httpPort
+            out.add(
+                _Where(liberty.source, endpoint.at(attribute)),
+                "error",
+                f"httpsPort {port} is the port of inbound AT-TLS rule {quote(rule.name, 30)} "
+                f"({rule.where}), which hands Liberty plain HTTP: make it httpPort, without "
+                "ssl and keyStore",
+            )
         for ssl, name in ssl_auth:  # zosconnect-security.md 5.2 (V)
             out.add(
                 _Where(liberty.source, ssl.at(name)),
