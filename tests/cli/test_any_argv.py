@@ -87,12 +87,14 @@ COMMANDS = {
     "zos trace include": ["--generation"],
     "zos trace modify": ["--spec", "--update-trigger"],
     "zos trace spec": ["--generation"],
+    "zos trace mustgather": ["--owner", "--ring", "--rdatalib"],
+    "zos trace gsk": ["--tcpip-job", "--writer"],
     "zos trace explain": ["--generation", "--json"],
     "zos attls policy": ["--port", "--jobname", "--ring", "--owner", "--client-auth"],
     "zos attls rc": ["--width", "--json"],
 }
 FLAGS = {"--json", "--client", "--list", "--no-client-cert", "--force", "--job", "--granular"}
-FLAGS |= {"--ltpa"}
+FLAGS |= {"--ltpa", "--rdatalib"}
 
 HOSTILE = [
     "",

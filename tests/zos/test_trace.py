@@ -8,9 +8,16 @@ import pytest
 
 from certkit.datafiles import read_json
 from certkit.errors import InputError
-from certkit.zos.text import serverxml, tracespec
+from certkit.zos.text import commands, serverxml, tracespec
 from certkit.zos.text.tracespec import CONSOLE_LIMIT
-from certkit.zos.trace import VARIANTS, include_file, modify_commands, recipe
+from certkit.zos.trace import (
+    VARIANTS,
+    gsk_ctrace_commands,
+    include_file,
+    modify_commands,
+    mustgather_commands,
+    recipe,
+)
 
 GENERATIONS = ["zosConnect-2.0", "zosConnect-3.0"]
 MARKS = {"V", "V-wsc"}  # only verified facts reach generated output
@@ -128,3 +135,33 @@ def test_include_file_breaks_lines_only_after_a_colon() -> None:
     spec_lines = lines[lines.index(next(x for x in lines if "traceSpecification" in x)) :][:-1]
     assert [line.rstrip().endswith(":") for line in spec_lines] == [True] * 4 + [False]
     assert spec_lines[1] == "        SSLChannel=all:"
+
+
+def test_mustgather_commands_are_the_references_and_parse() -> None:
+    # zosconnect-security.md 4.7 (V): FACILITY or, when used, RDATALIB; then LISTRING.
+    facility = mustgather_commands("zcsrv1", "ZCEE.Ring")
+    assert facility == [
+        "RLIST FACILITY IRR.DIGTCERT.LIST ALL",
+        "RLIST FACILITY IRR.DIGTCERT.LISTRING ALL",
+        "RACDCERT LISTRING(ZCEE.Ring) ID(ZCSRV1)",
+    ]
+    rdatalib = mustgather_commands("ZCSRV1", "ZCEE.Ring", rdatalib=True)
+    assert rdatalib[0] == "RLIST RDATALIB ZCSRV1.ZCEE.RING.LST ALL" and len(rdatalib) == 2
+    assert commands.check("\n".join(facility + rdatalib)) == []
+
+
+@pytest.mark.parametrize(("owner", "ring"), [("TOOLONGID", "R"), ("ZCSRV1", "A RING"), ("", "R")])
+def test_mustgather_commands_refuse_names_racf_cannot_take(owner: str, ring: str) -> None:
+    with pytest.raises(InputError):
+        mustgather_commands(owner, ring)
+
+
+def test_gsk_ctrace_names_the_tcpip_job() -> None:
+    # zosconnect-security.md 4.6 (V): the GSKSRVR CTRACE with the TCP/IP job's name.
+    lines = gsk_ctrace_commands("tcpipa", writer="gskwtr2")
+    assert lines[2] == "R n,JOBNAME=(TCPIPA),OPTIONS=(LEVEL=255),WTR=GSKWTR2,END"
+    assert lines[0] == "TRACE CT,WTRSTART=GSKWTR2" and lines[-1] == "TRACE CT,WTRSTOP=GSKWTR2"
+    assert not any("GSK_TRACE" in line for line in lines)
+    for bad in ("", "TCP IP", "TOOLONGJOB", "1TCP", "TCP'"):
+        with pytest.raises(InputError):
+            gsk_ctrace_commands(bad)

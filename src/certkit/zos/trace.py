@@ -27,12 +27,21 @@ import textwrap
 from typing import Any, Literal
 from xml.sax.saxutils import quoteattr
 
+from certkit.certificates.verify import check_ring
 from certkit.datafiles import read_json
 from certkit.errors import InputError, quote
 from certkit.zos.text.serverxml import Generation, as_generation
 from certkit.zos.text.tracespec import CONSOLE_LIMIT, check
 
-__all__ = ["VARIANTS", "UpdateTrigger", "include_file", "modify_commands", "recipe"]
+__all__ = [
+    "VARIANTS",
+    "UpdateTrigger",
+    "gsk_ctrace_commands",
+    "include_file",
+    "modify_commands",
+    "mustgather_commands",
+    "recipe",
+]
 
 VARIANTS = ("saf", "cics", "ims", "tls")
 """The include files: SAF security, CICS, IMS and TLS."""
@@ -41,6 +50,7 @@ UpdateTrigger = Literal["polled", "mbean"]
 """How the server notices configuration changes (``<config updateTrigger=...>``)."""
 
 _WIDTH = 78  # the course's code column (CONTRIBUTING.md, house rule 4)
+_NAME = re.compile(r"[A-Z$#@][A-Z0-9$#@]{0,7}")
 _JOB = re.compile(r"[A-Z$#@][A-Z0-9$#@]{0,7}(\.[A-Z$#@][A-Z0-9$#@]{0,7})?")
 
 
@@ -187,3 +197,76 @@ def modify_commands(
             "verified); if the command is cut, use an include file */"
         )
     return [*lines, command, "/* off: */", off]
+
+
+def mustgather_commands(owner: str, ring: str, *, rdatalib: bool = False) -> list[str]:
+    """The RACF commands whose output IBM's Liberty SSL MustGather asks for.
+
+    The access profiles that let the server read its ring, then the ring's listing
+    (zosconnect-security.md section 4.7, VERIFIED).
+
+    Args:
+        owner: The ring's owner, the server's user ID.
+        ring: The ring's name.
+        rdatalib: List the RDATALIB profile ``<OWNER>.<RING>.LST`` instead of the
+            FACILITY profiles, for a system that uses RDATALIB.
+
+    Returns:
+        TSO commands, one a line.
+
+    Raises:
+        InputError: If the owner or the ring name cannot be what RACF takes.
+
+    Examples:
+        >>> for line in mustgather_commands("zcsrv1", "ZCEE.Ring"):
+        ...     print(line)
+        RLIST FACILITY IRR.DIGTCERT.LIST ALL
+        RLIST FACILITY IRR.DIGTCERT.LISTRING ALL
+        RACDCERT LISTRING(ZCEE.Ring) ID(ZCSRV1)
+    """
+    owner, ring = check_ring(owner, ring)
+    if rdatalib:
+        access = [f"RLIST RDATALIB {owner}.{ring.upper()}.LST ALL"]
+    else:
+        access = [f"RLIST FACILITY {p} ALL" for p in ("IRR.DIGTCERT.LIST", "IRR.DIGTCERT.LISTRING")]
+    return [*access, f"RACDCERT LISTRING({ring}) ID({owner})"]
+
+
+def gsk_ctrace_commands(tcpip_job: str = "TCPIP", *, writer: str = "GSKWTR") -> list[str]:
+    """The console commands of a System SSL (GSKSRVR) component trace of AT-TLS handshakes.
+
+    AT-TLS runs System SSL in the TCP/IP stack's address space, so the trace names the
+    TCP/IP job; the ``GSK_TRACE`` variable must not be used with AT-TLS
+    (zosconnect-security.md section 4.6, VERIFIED). ``R n`` answers the system's reply
+    number ``n``; the writer procedure is a copy of ``GSK.SGSKSAMP(GSKWTR)``.
+
+    Args:
+        tcpip_job: The TCP/IP stack's job name.
+        writer: The name of the external writer procedure.
+
+    Returns:
+        Console commands, with one ``/* ... */`` note where the failing connection is
+        repeated.
+
+    Raises:
+        InputError: If a name is not an MVS job or procedure name.
+
+    Examples:
+        >>> print(gsk_ctrace_commands()[2])
+        R n,JOBNAME=(TCPIP),OPTIONS=(LEVEL=255),WTR=GSKWTR,END
+    """
+    names = []
+    for what, name in (("TCP/IP job", tcpip_job), ("writer procedure", writer)):
+        upper = name.strip().upper()
+        if not _NAME.fullmatch(upper):
+            raise InputError(f"{what} {quote(name, 20)}: give 1 to 8 of A-Z 0-9 $ # @")
+        names.append(upper)
+    job, wtr = names
+    return [
+        f"TRACE CT,WTRSTART={wtr}",
+        "TRACE CT,ON,COMP=GSKSRVR",
+        f"R n,JOBNAME=({job}),OPTIONS=(LEVEL=255),WTR={wtr},END",
+        "/* repeat the failing connection, then */",
+        "TRACE CT,OFF,COMP=GSKSRVR",
+        f"TRACE CT,WTRSTOP={wtr}",
+    ]

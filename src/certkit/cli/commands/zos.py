@@ -193,7 +193,8 @@ def _port(text: str) -> int:
 
 def _add_trace(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     tracing = sub.add_parser(
-        "trace", help="Liberty trace: specifications, include files, MODIFY commands"
+        "trace",
+        help="Liberty trace: specifications, include files, MODIFY commands, MustGather, GSK",
     )
     verbs = tracing.add_subparsers(
         dest="trace_command", metavar="COMMAND", parser_class=type(tracing)
@@ -222,6 +223,21 @@ def _add_trace(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     spec.add_argument("components", nargs="+", metavar="COMPONENT[=LEVEL]")
     spec.add_argument("--generation", choices=[g.value for g in Generation])
     spec.set_defaults(handler=run_trace_spec)
+    gather = verbs.add_parser(
+        "mustgather", help="the RACF commands whose output a TLS case with IBM needs"
+    )
+    gather.add_argument(
+        "--owner", default=RING_OWNER, help=f"the ring's owner (default {RING_OWNER})"
+    )
+    gather.add_argument("--ring", default=RING_NAME, help=f"the key ring (default {RING_NAME})")
+    gather.add_argument(
+        "--rdatalib", action="store_true", help="list the RDATALIB profile, not FACILITY's"
+    )
+    gather.set_defaults(handler=run_trace_mustgather)
+    gsk = verbs.add_parser("gsk", help="the GSKSRVR component trace of AT-TLS handshakes")
+    gsk.add_argument("--tcpip-job", default="TCPIP", help="the TCP/IP job name (default TCPIP)")
+    gsk.add_argument("--writer", default="GSKWTR", help="the writer procedure (default GSKWTR)")
+    gsk.set_defaults(handler=run_trace_gsk)
     explain = verbs.add_parser("explain", help="what each part of a trace specification traces")
     explain.add_argument("spec", help="the specification (the traceSpecification value)")
     explain.add_argument(
@@ -275,6 +291,18 @@ def run_trace_include(args: argparse.Namespace) -> int:
 def run_trace_modify(args: argparse.Namespace) -> int:
     """Print the MODIFY commands."""
     print("\n".join(trace.modify_commands(args.job, args.spec, args.update_trigger)))
+    return 0
+
+
+def run_trace_mustgather(args: argparse.Namespace) -> int:
+    """Print the MustGather's RACF commands."""
+    print("\n".join(trace.mustgather_commands(args.owner, args.ring, rdatalib=args.rdatalib)))
+    return 0
+
+
+def run_trace_gsk(args: argparse.Namespace) -> int:
+    """Print the GSKSRVR component trace commands."""
+    print("\n".join(trace.gsk_ctrace_commands(args.tcpip_job, writer=args.writer)))
     return 0
 
 

@@ -418,11 +418,16 @@ def _check_component(element: Element, wanted: Generation | None) -> list[Findin
     if wanted is not None and entry["generation"] not in (None, wanted.value):
         # zosconnect-security.md 4.2 and 4.3 (V): names of one generation match nothing in the other
         other = entry.get("v3" if wanted is Generation.V3 else "v2")
-        instead = f"use {other}" if other else "it has no equivalent there; remove it"
+        if not other:  # zosConnectSaf, zosConnectPolicy: WSC files only (V-wsc), 3.0 U
+            return finding(
+                "warning",
+                f"{quote(component)} appears only in {entry['generation']} files and no "
+                f"{wanted.value} name is known for it: remove it",
+            )
         return finding(
             "warning",
             f"{quote(component)} is a {entry['generation']} name and matches nothing on a "
-            f"{wanted.value} server: {instead}",
+            f"{wanted.value} server: use {other}",
         )
     return []
 
