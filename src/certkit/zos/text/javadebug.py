@@ -257,7 +257,8 @@ def explain(value: str, runtime: str) -> list[str]:
     where = f"Output: {stream['java']}, which lands in the {stream['dd']} DD of BAQSTRT"
     if runtime == "ibm-java-8":
         where += ", as a tester using IBM Java 1.8 saw it; IBM does not document it"
-    lines.append(f"{where} ({stream['mark']})")
+    scope = f" {stream['scope']}" if "scope" in stream else ""
+    lines.append(f"{where} ({stream['mark']}{scope})")
     place = read_json(_DATA)["where"]
     lines.append(f"Set it on {place['text']} ({place['mark']})")
     return lines
