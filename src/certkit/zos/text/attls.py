@@ -54,7 +54,7 @@ from typing import Any, Literal
 from certkit.datafiles import read_json
 from certkit.errors import InputError, quote
 from certkit.tls.ciphersuites import explain as explain_suite
-from certkit.zos.text.findings import Finding, Position
+from certkit.zos.text.findings import Finding, Position, in_order
 
 __all__ = [
     "MAX_DEPTH",
@@ -450,12 +450,7 @@ def check(text: str) -> list[Finding]:
     findings = list(policy.findings)
     if len(text) <= MAX_TEXT_CHARS:
         findings.extend(_Checker(policy).run())
-    findings.sort(key=lambda f: (f.position.line, f.position.column))
-    if len(findings) > _MAX_FINDINGS:
-        last = findings[_MAX_FINDINGS - 1].position
-        findings = findings[:_MAX_FINDINGS]
-        findings.append(Finding(last, "warning", "more findings not shown; fix these first"))
-    return findings
+    return in_order(findings, _MAX_FINDINGS)
 
 
 class _Checker:

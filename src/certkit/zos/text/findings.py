@@ -6,10 +6,11 @@ specifications to come.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
-__all__ = ["Finding", "Position", "Report"]
+__all__ = ["Finding", "Position", "Report", "in_order"]
 
 
 @dataclass(frozen=True)
@@ -91,3 +92,20 @@ class Report:
             f"{self.source}:{f.position.line}:{f.position.column}: {f.severity}: {f.message}"
             for f in self.findings
         )
+
+
+def in_order(findings: Iterable[Finding], limit: int) -> list[Finding]:
+    """Findings in the order of the text, at most ``limit`` and then one that says so.
+
+    Examples:
+        >>> many = [Finding(Position(n, 1), "error", "x") for n in (3, 1, 2)]
+        >>> [str(f.position) for f in in_order(many, 2)]
+        ['line 1, column 1', 'line 2, column 1', 'line 2, column 1']
+        >>> in_order(many, 2)[-1].message
+        'more findings not shown; fix these first'
+    """
+    ordered = sorted(findings, key=lambda f: (f.position.line, f.position.column))
+    if len(ordered) <= limit:
+        return ordered
+    last = ordered[limit - 1].position
+    return [*ordered[:limit], Finding(last, "warning", "more findings not shown; fix these first")]

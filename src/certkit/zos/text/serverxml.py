@@ -44,7 +44,7 @@ from defusedxml.expatreader import DefusedExpatParser  # type: ignore[import-unt
 
 from certkit.datafiles import read_json
 from certkit.errors import InputError, quote
-from certkit.zos.text.findings import Finding, Position
+from certkit.zos.text.findings import Finding, Position, in_order
 
 __all__ = [
     "MAX_DEPTH",
@@ -522,12 +522,7 @@ def check(text: str | bytes, generation: Generation | str | None = None) -> list
         with contextlib.suppress(_Full):  # enough findings: the rest is not looked at
             _check_tree(root, context)
         findings.extend(context.findings)
-    findings.sort(key=lambda f: (f.position.line, f.position.column))
-    if len(findings) > MAX_FINDINGS:
-        last = findings[MAX_FINDINGS - 1].position
-        findings = findings[:MAX_FINDINGS]
-        findings.append(Finding(last, "warning", "more findings not shown; fix these first"))
-    return findings
+    return in_order(findings, MAX_FINDINGS)
 
 
 def _check_tree(root: _Node, context: _Context) -> None:

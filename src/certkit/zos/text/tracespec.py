@@ -33,7 +33,7 @@ from typing import Any, Literal
 
 from certkit.datafiles import read_json
 from certkit.errors import InputError, quote
-from certkit.zos.text.findings import Finding, Position
+from certkit.zos.text.findings import Finding, Position, in_order
 from certkit.zos.text.serverxml import Generation, as_generation
 
 __all__ = [
@@ -315,12 +315,7 @@ def check(
                 f"{CONSOLE_LIMIT} characters (product knowledge); use an include file",
             )
         )
-    findings.sort(key=lambda f: (f.position.line, f.position.column))
-    if len(findings) > _MAX_FINDINGS:
-        last = findings[_MAX_FINDINGS - 1].position
-        findings = findings[:_MAX_FINDINGS]
-        findings.append(Finding(last, "warning", "more findings not shown; fix these first"))
-    return findings
+    return in_order(findings, _MAX_FINDINGS)
 
 
 def _check_element(element: Element, wanted: Generation | None, seen: set[str]) -> list[Finding]:
