@@ -40,8 +40,10 @@ The rules, in the order they apply:
      line and plaintext ``01 00``, or a last ``READ:`` line the JVM ended before handling):
      whether Java reads the server's before it closes depends on timing. In JSSE's message
      fields, the hex dumps under ``key_exchange``, ``ecdh public``, ``verify data`` and
-     ``ticket`` keep their offsets with ``xx`` for each byte; a ``signature`` dump becomes
-     one ``<SIGNED>`` line.
+     ``ticket`` (and ``key_share (51)``, the raw extension a TLS 1.2 server lists among the
+     ClientHello extensions it ignores) keep their offsets with ``xx`` for each byte; a
+     ``signature`` dump becomes one ``<SIGNED>`` line. The same rules serve a JSSE client
+     and a JSSE server (``certkit.traces.capture.java_server``).
    * *JSSE's records* (``javax.net.debug=all``): a ``Raw read`` block is dropped (it shows
      what one socket read returned, which depends on how TCP delivered the bytes); a ``Raw
      write`` dump (encrypted, or a hello) becomes one ``<BYTES>`` line, and so does a
