@@ -3,8 +3,10 @@
 snippets/traces/sources.toml lists the captures: each tool and trace option (curl ``-v`` and
 ``--trace-ascii``, s_client ``-msg -state`` and ``-trace``, Java with ``javax.net.debug`` at
 ``ssl:handshake`` and ``all``), for TLS 1.2 and 1.3, against a server that asks for no client
-certificate, requests one or requires one, with and without the client's certificate. For
-each, this test proves that
+certificate, requests one or requires one, with and without the client's certificate; and
+the other way round (``java_role = "server"``), a Java server's own ``javax.net.debug`` log
+(``ServeOnce.java`` with wantClientAuth or needClientAuth) while ``curl -v`` connects to it
+with and without the client's certificate. For each, this test proves that
 
 (a) the normalised capture is byte-identical across two runs (so the placeholders cover every
     volatile value);
@@ -16,6 +18,7 @@ each, this test proves that
     them.
 
 One server per (version, client-certificate policy) serves the whole module; keys are EC.
+The Java server captures share one directory, so ``ServeOnce.java`` is compiled once.
 """
 
 from __future__ import annotations
@@ -59,6 +62,7 @@ RUNS: dict[str, Run] = {
     ),
 }
 NEEDS = {"curl": ("curl",), "s_client": ("openssl", "stdbuf"), "java": ("java", "javac", "keytool")}
+JAVA_SERVER_NEEDS = ("java", "javac", "curl")
 
 
 def _tool_versions() -> str:
@@ -99,8 +103,45 @@ def servers(pki: LabPKI) -> Iterator[Callable[[str, str], Server]]:
         yield server
 
 
+@pytest.fixture(scope="module")
+def java_server_directory(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where java_server writes the kit, the stores and ServeOnce.class (compiled once)."""
+    return tmp_path_factory.mktemp("java-server")
+
+
+def java_server_lines(source: dict[str, object]) -> list[str]:
+    """What a JSSE server logs (java_role = "server"): checked in the captures, OpenJDK 17."""
+    tls, debug = str(source["tls"]), str(source["tool"]).removeprefix("java-")
+    version = f"TLSv{tls}"
+    lines = [
+        "|Consuming ClientHello handshake message (",
+        f"|Negotiated protocol version: {version}",
+        # TLS 1.2: "... handshake message (", TLS 1.3: "Produced CertificateRequest message ("
+        "|Produced CertificateRequest ",
+        "|Consuming client Certificate handshake message (",
+    ]
+    if source["client_cert"]:
+        return [*lines, "|Consuming CertificateVerify handshake message (", f"\nserved {version} "]
+    # The client's Certificate message is empty.
+    empty = '"Certificates": <empty list>' if tls == "1.2" else '"certificate_list": [  \n]'
+    lines.append(empty)
+    if source["server"] == "optional":  # wantClientAuth: the handshake goes on
+        return [*lines, f"\nserved {version} "]
+    # needClientAuth: SunJSSE ends the handshake with bad_certificate, in TLS 1.3 as in 1.2.
+    lines += [
+        "|Fatal (BAD_CERTIFICATE): Empty client certificate chain (",
+        "  javax.net.ssl.SSLHandshakeException: Empty client certificate chain",
+        "\nfailed javax.net.ssl.SSLHandshakeException: Empty client certificate chain",
+    ]
+    if debug == "all":
+        lines.append(f"|WRITE: {version} alert(bad_certificate), length = 2")
+    return lines
+
+
 def expected_lines(source: dict[str, object]) -> list[str]:
     """What a reader looks for in the capture (b), or the failure it shows (c)."""
+    if source.get("java_role") == "server":
+        return java_server_lines(source)
     tool, tls = str(source["tool"]), str(source["tls"])
     version = f"TLSv{tls}"
     refused = source["server"] == "required" and not source["client_cert"]
@@ -151,16 +192,37 @@ def _id(source: dict[str, object]) -> str:
     ids=_id,
 )
 def test_the_capture_is_stable_and_shows_the_handshake(
-    source: dict[str, object], servers: Callable[[str, str], Server]
+    source: dict[str, object],
+    servers: Callable[[str, str], Server],
+    pki: LabPKI,
+    java_server_directory: Path,
 ) -> None:
     tool = str(source["tool"])
-    missing = [name for name in NEEDS[tool.split("-")[0]] if shutil.which(name) is None]
+    java_server = source.get("java_role") == "server"
+    needs = JAVA_SERVER_NEEDS if java_server else NEEDS[tool.split("-")[0]]
+    missing = [name for name in needs if shutil.which(name) is None]
     if missing:
         pytest.skip(f"{', '.join(missing)}: installed by .ci/system-deps")
-    server = servers(str(source["tls"]), str(source["server"]))
-    run = RUNS[tool]
-    first = run(server.kit, server.port, bool(source["client_cert"]))
-    second = run(server.kit, server.port, bool(source["client_cert"]))
+    if java_server:
+
+        def run_once() -> Captured:
+            return capture.java_server(
+                pki,
+                java_server_directory,
+                tls=str(source["tls"]),  # type: ignore[arg-type]
+                client_auth=str(source["server"]),  # type: ignore[arg-type]
+                debug="ssl:handshake" if tool == "java-handshake" else "all",
+                client_cert=bool(source["client_cert"]),
+            )
+
+    else:
+        server = servers(str(source["tls"]), str(source["server"]))
+
+        def run_once() -> Captured:
+            return RUNS[tool](server.kit, server.port, bool(source["client_cert"]))
+
+    first = run_once()
+    second = run_once()
     # (a) The placeholders cover every volatile value: two runs are byte-identical.
     assert first.text == second.text, f"{source['file']}: two runs differ after normalising"
     assert first.raw != first.text  # and there was something to normalise

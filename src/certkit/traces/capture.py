@@ -1,4 +1,4 @@
-"""Run the real curl, openssl ``s_client`` and a Java client against a lab server; keep the text.
+"""Run the real curl, openssl ``s_client`` and Java against a lab server; keep the text.
 
 Each function runs one tool against ``127.0.0.1:port`` with the files and command line that
 the server's [`ClientKit`][certkit.tls.clientkit.ClientKit] wrote and printed (the same lines
@@ -13,6 +13,11 @@ with its volatile values replaced by
 * [`s_client_trace`][certkit.traces.capture.s_client_trace]: ``openssl s_client -trace``.
 * [`java_client`][certkit.traces.capture.java_client]: ``Fetch.java`` (compiled once with
   ``javac`` into the kit's directory) with ``-Djavax.net.debug=ssl:handshake`` or ``all``.
+* [`java_server`][certkit.traces.capture.java_server]: the other way round, Java is the server:
+  ``ServeOnce.java`` (shipped in ``certkit/data``, compiled once with ``javac``) serves one
+  connection with ``javax.net.debug`` on, and ``curl -v`` connects to it; the capture is what
+  the server's JVM printed, as a Liberty server on Semeru (whose JSSE is OpenJDK's) would log
+  the same handshake.
 
 Every tool sends one ``GET /`` and reads the answer, so a TLS 1.3 server that rejects the
 client after its handshake is seen. ``client_cert=False`` leaves the client certificate out
@@ -31,14 +36,18 @@ import os
 import re
 import shutil
 import subprocess
+import tempfile
 import threading
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
-from certkit.certificates.pki import Lab, LabPKI
-from certkit.defaults import LAB_HOSTS
+from certkit.certificates.pki import Lab, LabPKI, java_truststore
+from certkit.datafiles import read_text
+from certkit.defaults import LAB_HOSTS, STORE_PASSWORD
 from certkit.errors import InputError
 from certkit.tls.clientkit import ClientKit
+from certkit.tls.handshake import Options
 from certkit.traces.text.normalise import normalise
 
 __all__ = [
@@ -49,6 +58,7 @@ __all__ = [
     "curl_trace_ascii",
     "curl_verbose",
     "java_client",
+    "java_server",
     "s_client_msg",
     "s_client_trace",
 ]
@@ -250,6 +260,101 @@ def java_client(
         else:
             argv.append(arg)
     return _run("java", kit, port, argv, timeout=timeout, env={**os.environ, "TZ": "UTC"})
+
+
+def java_server(
+    pki: LabPKI,
+    directory: Path,
+    *,
+    tls: Literal["1.2", "1.3"],
+    client_auth: Literal["required", "optional"] = "required",
+    debug: str = "ssl:handshake",
+    client_cert: bool = True,
+    timeout: float = _TIMEOUT,
+) -> Captured:
+    """A JSSE server's ``-Djavax.net.debug=DEBUG`` log of one connection from ``curl -v``.
+
+    Writes a [`ClientKit`][certkit.tls.clientkit.ClientKit] for curl into ``directory``, and
+    beside it the server's PKCS #12 key store (its key and chain, without the root) and a
+    trust store holding the lab root CA, written at each call. The first call compiles
+    ``ServeOnce.java`` there with ``javac``. Each call starts one JVM with the stores as
+    ``javax.net.ssl.*`` properties; it enables only the one TLS version, asks for a client
+    certificate (``needClientAuth`` when ``client_auth`` is ``required``,
+    ``wantClientAuth`` when it is ``optional``), prints its port, and serves one connection
+    on one thread: handshake, request, answer, then it reads until curl closes and closes
+    too. Then curl runs the kit's command line against it, and the JVM ends.
+
+    Args:
+        pki: The lab PKI (use [`capture_pki`][certkit.traces.capture.capture_pki]).
+        directory: Where the files go (the kit's, the stores, the class).
+        tls: The one TLS version the server enables.
+        client_auth: ``required`` (needClientAuth) or ``optional`` (wantClientAuth).
+        debug: The ``javax.net.debug`` value (``ssl:handshake``, ``all``...).
+        client_cert: Give curl the lab client's certificate and key.
+        timeout: Seconds each of javac, the JVM and curl may take.
+
+    Returns:
+        The server's debug log (standard error), then what ``ServeOnce`` printed: its port,
+        and ``served PROTOCOL SUITE`` or ``failed EXCEPTION: MESSAGE`` (exit status 1).
+
+    Raises:
+        InputError: If no ``java``, ``javac`` or ``curl`` is on ``PATH``, or javac fails, or
+            the server ends without saying its port.
+    """
+    tools = {name: shutil.which(name) for name in ("java", "javac", "curl")}
+    missing = [name for name, path in tools.items() if path is None]
+    if missing:
+        raise InputError(f"no {', '.join(missing)} on PATH: install a JDK (11 or later) and curl")
+    kit = ClientKit(pki, Options(tls=tls, client_auth=client_auth), directory)
+    kit.write()
+    keystore, truststore = directory / "server.p12", directory / "server-trust.p12"
+    keystore.write_bytes(pki.server.pkcs12(STORE_PASSWORD, alias="server", include_root=False))
+    truststore.write_bytes(java_truststore([pki.root.certificate], STORE_PASSWORD))
+    keystore.chmod(0o600)
+    if not (directory / "ServeOnce.class").exists():
+        source = directory / "ServeOnce.java"
+        source.write_text(read_text("ServeOnce.java"), encoding="utf-8")
+        _check([str(tools["javac"]), "-d", str(directory), str(source)], timeout)
+    argv = [str(tools["java"]), "-XX:TieredStopAtLevel=1", "-cp", str(directory)]
+    argv += [f"-Djavax.net.ssl.keyStore={keystore}", "-Djavax.net.ssl.keyStoreType=PKCS12"]
+    argv += [f"-Djavax.net.ssl.keyStorePassword={STORE_PASSWORD}"]
+    argv += [f"-Djavax.net.ssl.trustStore={truststore}", "-Djavax.net.ssl.trustStoreType=PKCS12"]
+    argv += [f"-Djavax.net.ssl.trustStorePassword={STORE_PASSWORD}"]
+    argv += [f"-Djavax.net.debug={debug}", "ServeOnce", f"TLSv{tls}"]
+    argv.append("need" if client_auth == "required" else "want")
+    with tempfile.TemporaryFile("w+", encoding="utf-8", errors="replace") as log:
+        # The debug log goes to a file: read through a pipe only at the end, it would fill it.
+        process = subprocess.Popen(
+            argv,
+            stdout=subprocess.PIPE,
+            stderr=log,
+            text=True,
+            encoding="utf-8",
+            errors="replace",
+            env={**os.environ, "TZ": "UTC"},
+        )
+        try:
+            assert process.stdout is not None
+            first = process.stdout.readline()
+            if not (match := re.fullmatch(r"listening on port (\d+)\n", first)):
+                raise InputError(f"ServeOnce did not say its port: {first.strip()[:120]!r}")
+            port = int(match[1])
+            subprocess.run(
+                _curl(kit, port, client_cert),
+                capture_output=True,
+                timeout=timeout,
+                check=False,
+            )
+            rest = process.stdout.read()
+            process.wait(timeout)
+        finally:
+            if process.poll() is None:
+                process.kill()
+                process.wait()
+        log.seek(0)
+        raw = log.read() + first + rest
+    text = normalise(raw, tool="java", directory=str(directory), port=port)
+    return Captured("java", tuple(argv), raw, text, process.returncode)
 
 
 # -- internals ------------------------------------------------------------------------------

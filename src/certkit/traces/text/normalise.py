@@ -40,14 +40,17 @@ The rules, in the order they apply:
      line and plaintext ``01 00``, or a last ``READ:`` line the JVM ended before handling):
      whether Java reads the server's before it closes depends on timing. In JSSE's message
      fields, the hex dumps under ``key_exchange``, ``ecdh public``, ``verify data`` and
-     ``ticket`` keep their offsets with ``xx`` for each byte; a ``signature`` dump becomes
-     one ``<SIGNED>`` line.
+     ``ticket`` (and ``key_share (51)``, the raw extension a TLS 1.2 server lists among the
+     ClientHello extensions it ignores) keep their offsets with ``xx`` for each byte; a
+     ``signature`` dump becomes one ``<SIGNED>`` line. The same rules serve a JSSE client
+     and a JSSE server (``certkit.traces.capture.java_server``).
    * *JSSE's records* (``javax.net.debug=all``): a ``Raw read`` block is dropped (it shows
      what one socket read returned, which depends on how TCP delivered the bytes); a ``Raw
      write`` dump (encrypted, or a hello) becomes one ``<BYTES>`` line, and so does a
      plaintext dump that holds a signed message (read message by message: type ``0C`` or
      ``0F``) or HTTP (it holds the port); a plaintext dump of another random message (``01``,
-     ``02``, ``04``, ``10``, ``14``) keeps its offsets with ``xx`` bytes; the
+     ``02``, ``04``, ``10``, ``14``) keeps its offsets with ``xx`` bytes (an alert JSSE writes,
+     after its ``WRITE: ... alert(NAME)`` line, is kept as printed); the
      ``length = N`` of a ``READ:`` or ``WRITE:`` line becomes ``<LEN>`` when its record
      holds a CertificateVerify or ServerKeyExchange (both ``READ:`` lines, when an
      ``SSLSocket`` reads the record in two steps, header then body).
@@ -477,8 +480,13 @@ def _records(lines: list[str], group: dict[str, list[str]]) -> list[str]:
             if index < len(lines) and lines[index] == ")":
                 index += 1
             continue
+        # An alert JSSE writes (WRITE: ... alert(NAME)) is no handshake message: TLS 1.3 pads
+        # it, and its level byte would be read as a message type.
+        alert = bool(out) and "|WRITE: " in out[-1] and " alert(" in out[-1]
         out.append(line)
-        if start[1] == "Raw write" or kinds & signed or first.startswith(_HTTP_START):
+        if alert and start[1] == "Plaintext before ENCRYPTION":
+            out.extend(dump)
+        elif start[1] == "Raw write" or kinds & signed or first.startswith(_HTTP_START):
             out.append("  <BYTES>")
         elif kinds & random:
             out.extend(
