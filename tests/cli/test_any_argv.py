@@ -82,7 +82,7 @@ COMMANDS = {
         "--tls",
         "--http-port",
     ],
-    "zos lint": ["--kind", "--generation", "--json"],
+    "zos lint": ["--kind", "--generation", "--runtime", "--json"],
     "zos check": ["--generation", "--server-user", "--json"],
     "zos trace include": ["--generation"],
     "zos trace modify": ["--spec", "--update-trigger"],

@@ -187,3 +187,16 @@ def test_trace_spec_refuses_what_liberty_would_not_read(
     capsys: pytest.CaptureFixture[str], component: str
 ) -> None:
     refused(capsys, ["zos", "trace", "spec", component])
+
+
+def test_lint_javadebug_for_each_runtime(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    # true is an option of IBM Java 8 (IBMJSSE2) but not of Semeru's SunJSSE (reference 4.5).
+    value = tmp_path / "debug.txt"
+    value.write_text("true,ssl:handshake\n", encoding="utf-8")
+    argv = ["zos", "lint", "--kind", "javadebug", str(value)]
+    status, out, _ = run(capsys, argv)
+    assert status == 1 and "Semeru" in out
+    status, out, _ = run(capsys, [*argv, "--runtime", "ibm-java-8"])
+    assert status == 0 and "no problems found" in out

@@ -382,6 +382,12 @@ def _add_lint(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         choices=[g.value for g in Generation],
         help="server.xml: also report elements of the other z/OS Connect generation",
     )
+    lint.add_argument(
+        "--runtime",
+        choices=javadebug.RUNTIMES,
+        default=javadebug.RUNTIMES[1],
+        help=f"javax.net.debug: the Java runtime (default {javadebug.RUNTIMES[1]})",
+    )
     add_json(lint, "print JSON instead of text")
     lint.set_defaults(handler=run_lint)
 
@@ -552,11 +558,13 @@ def _users(path: str) -> dict[str, str]:
     return users
 
 
-def _check(kind: str, text: str, generation: str | None) -> list[Finding]:
+def _check(kind: str, text: str, generation: str | None, runtime: str) -> list[Finding]:
     if kind == "server.xml":
         return serverxml.check(text, generation)
     if kind == "trace":
         return tracespec.check(text.strip(), generation)
+    if kind == "javadebug":
+        return javadebug.check(text.strip(), runtime)
     return CHECKERS[kind](text)
 
 
@@ -586,7 +594,8 @@ def run_lint(args: argparse.Namespace) -> int:
         (p, kind_of(t) if args.kind == "auto" else args.kind, t) for p, t in _read_texts(args.files)
     ]
     reports = [
-        Report(name_of(p, 4096), k, tuple(_check(k, t, args.generation))) for p, k, t in texts
+        Report(name_of(p, 4096), k, tuple(_check(k, t, args.generation, args.runtime)))
+        for p, k, t in texts
     ]
     show(reports, as_json=args.json, separator="\n")
     return 1 if any(r.count("error") for r in reports) else 0
