@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from certkit.cli.app import main
-from certkit.cli.commands.zos import CHECKERS
+from certkit.cli.commands.zos import check_text
 from certkit.zos.check import kind_of
 
 SHELF = Path(__file__).parents[2] / "snippets" / "zos"
@@ -56,4 +56,4 @@ def test_the_snippet_passes_the_validator_of_its_kind(source: dict[str, object])
     kind = kind_of(text)
     expected = {".xml": "server.xml", ".jcl": "jcl", ".attls": "attls"}
     assert kind == expected.get(Path(str(source["file"])).suffix, "racf")
-    assert [str(f) for f in CHECKERS[kind](text)] == []
+    assert [str(f) for f in check_text(kind, text)] == []

@@ -50,8 +50,8 @@ UpdateTrigger = Literal["polled", "mbean"]
 """How the server notices configuration changes (``<config updateTrigger=...>``)."""
 
 _WIDTH = 78  # the course's code column (CONTRIBUTING.md, house rule 4)
-_NAME = re.compile(r"[A-Z$#@][A-Z0-9$#@]{0,7}")
-_JOB = re.compile(r"[A-Z$#@][A-Z0-9$#@]{0,7}(\.[A-Z$#@][A-Z0-9$#@]{0,7})?")
+_NAME = re.compile(r"[A-Z$#@][A-Z0-9$#@]{0,7}")  # an MVS job or procedure name
+_JOB = re.compile(rf"{_NAME.pattern}(\.{_NAME.pattern})?")  # jobname.identifier
 
 
 def _data() -> dict[str, Any]:

@@ -38,15 +38,37 @@ from certkit.zos.text.serverxml import Generation
 MAX_TEXT_BYTES = 1024 * 1024
 """The largest file ``certkit zos lint`` reads: a setup is a few hundred lines, not a megabyte."""
 
-CHECKERS: dict[str, Callable[[str], list[Finding]]] = {
-    "racf": commands.check,
-    "jcl": jcl.check,
-    "server.xml": serverxml.check,
-    "trace": tracespec.check,
-    "attls": attls.check,
-    "javadebug": lambda text: javadebug.check(text.strip(), javadebug.RUNTIMES[1]),
-}
-"""What ``--kind`` may name, and the validator of each."""
+KINDS = ("racf", "jcl", "server.xml", "trace", "attls", "javadebug")
+"""What ``--kind`` may name."""
+
+
+def check_text(
+    kind: str,
+    text: str,
+    *,
+    generation: str | None = None,
+    runtime: str = javadebug.RUNTIMES[1],
+) -> list[Finding]:
+    """Check a text of one of the ``KINDS`` as ``certkit zos lint`` does.
+
+    Args:
+        kind: One of ``KINDS``.
+        text: The file's text.
+        generation: server.xml and trace specifications: the z/OS Connect generation.
+        runtime: javax.net.debug values: the Java runtime.
+    """
+    if kind == "server.xml":
+        return serverxml.check(text, generation)
+    if kind == "trace":
+        return tracespec.check(text.strip(), generation)
+    if kind == "javadebug":
+        return javadebug.check(text.strip(), runtime)
+    single: dict[str, Callable[[str], list[Finding]]] = {
+        "racf": commands.check,
+        "jcl": jcl.check,
+        "attls": attls.check,
+    }
+    return single[kind](text)
 
 
 # Deliberate boilerplate: registered in the shape of every command (see handshake).
@@ -348,8 +370,7 @@ def run_attls_rc(args: argparse.Namespace) -> int:
     if args.json:
         if args.width is not None:
             raise InputError("--width is for text; leave it out with --json")
-        code = int(args.code.strip().upper().removeprefix("RC:"))
-        print(json_text({"rc": code, "explanation": explained}))
+        print(json_text({"rc": attls.rc_number(args.code), "explanation": explained}))
         return 0
     if args.width is not None:
         explained = textwrap.fill(explained, args.width, break_on_hyphens=False)
@@ -373,7 +394,7 @@ def _add_lint(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     add_files(lint)
     lint.add_argument(
         "--kind",
-        choices=["auto", *CHECKERS],
+        choices=["auto", *KINDS],
         default="auto",
         help="what the files hold (default: detect it)",
     )
@@ -558,16 +579,6 @@ def _users(path: str) -> dict[str, str]:
     return users
 
 
-def _check(kind: str, text: str, generation: str | None, runtime: str) -> list[Finding]:
-    if kind == "server.xml":
-        return serverxml.check(text, generation)
-    if kind == "trace":
-        return tracespec.check(text.strip(), generation)
-    if kind == "javadebug":
-        return javadebug.check(text.strip(), runtime)
-    return CHECKERS[kind](text)
-
-
 def _read_texts(paths: list[str]) -> list[tuple[str, str]]:
     """Each file's path and UTF-8 text; all bad input is refused before any output."""
     texts = []
@@ -594,7 +605,11 @@ def run_lint(args: argparse.Namespace) -> int:
         (p, kind_of(t) if args.kind == "auto" else args.kind, t) for p, t in _read_texts(args.files)
     ]
     reports = [
-        Report(name_of(p, 4096), k, tuple(_check(k, t, args.generation, args.runtime)))
+        Report(
+            name_of(p, 4096),
+            k,
+            tuple(check_text(k, t, generation=args.generation, runtime=args.runtime)),
+        )
         for p, k, t in texts
     ]
     show(reports, as_json=args.json, separator="\n")

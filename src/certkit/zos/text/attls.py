@@ -66,6 +66,7 @@ __all__ = [
     "explain_rc",
     "explain_trace",
     "parse",
+    "rc_number",
     "statement_types",
 ]
 
@@ -881,6 +882,24 @@ def _cipher(name: str, value: str, kind: str) -> tuple[Severity, str] | None:
     return None
 
 
+def rc_number(rc: int | str) -> int:
+    """The return code a message's ``RC:`` field, or a number, gives.
+
+    Raises:
+        InputError: If ``rc`` is not a whole number.
+
+    Examples:
+        >>> rc_number(" RC: 5003")
+        5003
+    """
+    text = str(rc).strip()
+    if text.upper().startswith("RC:"):
+        text = text[3:].strip()
+    if not _INT.fullmatch(text):
+        raise InputError(f"return code {quote(rc, 40)}: give the number after RC: in EZD1286I")
+    return int(text)
+
+
 def explain_rc(rc: int | str) -> str:
     """What the ``RC:`` of an ``EZD1286I`` or ``EZD1287I`` message means, and what to do.
 
@@ -904,12 +923,7 @@ def explain_rc(rc: int | str) -> str:
         >>> print(explain_rc(428)[:66])
         RC 428 (System SSL): the key entry has no private key. Look at: th
     """
-    text = str(rc).strip()
-    if text.upper().startswith("RC:"):
-        text = text[3:].strip()
-    if not _INT.fullmatch(text):
-        raise InputError(f"return code {quote(rc, 40)}: give the number after RC: in EZD1286I")
-    number = int(text)
+    number = rc_number(rc)
     data = _data()
     if number == 0:
         return "RC 0: no error."
